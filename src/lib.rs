@@ -2,3 +2,12 @@
 #![warn(missing_docs)]
 
 pub mod xml;
+
+pub mod soap;
+
+mod error;
+pub use error::Error;
+
+pub mod secret;
+
+pub mod logmein_rescue;

@@ -102,6 +102,8 @@ impl Field {
 pub struct Start<'a> {
     tag: BytesStart<'a>,
     empty: bool,
+    /// Byte offset of the `<` that opens the start tag.
+    offset: u64,
 }
 
 impl<'a> Start<'a> {
@@ -214,9 +216,9 @@ impl<'a> XmlReader<'a> {
             match event {
                 Event::Start(tag) => {
                     self.enter()?;
-                    return Ok(Start { tag, empty: false });
+                    return Ok(Start { tag, empty: false, offset: pos });
                 }
-                Event::Empty(tag) => return Ok(Start { tag, empty: true }),
+                Event::Empty(tag) => return Ok(Start { tag, empty: true, offset: pos }),
                 Event::Decl(decl) => {
                     if let Some(enc) = decl.encoding() {
                         let enc = enc.map_err(|e| malformed(pos, e))?;
@@ -271,9 +273,9 @@ impl<'a> XmlReader<'a> {
             match event {
                 Event::Start(tag) => {
                     self.enter()?;
-                    return Ok(Some(Start { tag, empty: false }));
+                    return Ok(Some(Start { tag, empty: false, offset: pos }));
                 }
-                Event::Empty(tag) => return Ok(Some(Start { tag, empty: true })),
+                Event::Empty(tag) => return Ok(Some(Start { tag, empty: true, offset: pos })),
                 Event::End(_) => {
                     self.depth = self.depth.saturating_sub(1);
                     return Ok(None);
@@ -291,6 +293,14 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The index in `fields` of the element `start`, if it is one of them.
+    pub fn field_index(&self, start: &Start<'_>, fields: &[Field]) -> Option<usize> {
+        let (resolved, local) = self.inner.resolve_element(start.tag.name());
+        fields
+            .iter()
+            .position(|f| local.as_ref() == f.name.as_bytes() && ns_matches(&resolved, f.ns))
+    }
+
     /// The next child of `parent` that is one of `fields`, with its index in `fields`; other
     /// children are skipped. `None` once `parent` ends.
     pub fn next_child(
@@ -299,15 +309,11 @@ impl<'a> XmlReader<'a> {
         fields: &[Field],
     ) -> Result<Option<(usize, Start<'a>)>, ReadError> {
         while let Some(child) = self.next_element(parent)? {
-            let (resolved, local) = self.inner.resolve_element(child.tag.name());
-            let found = fields
-                .iter()
-                .position(|f| local.as_ref() == f.name.as_bytes() && ns_matches(&resolved, f.ns));
-            match found {
+            match self.field_index(&child, fields) {
                 Some(i) => return Ok(Some((i, child))),
                 None => {
                     tracing::debug!(
-                        element = %describe(&resolved, local.as_ref()),
+                        element = %self.name_of(&child),
                         parent = %parent.qualified_name(),
                         "skipping an element the schema does not describe"
                     );
@@ -489,6 +495,32 @@ impl<'a> XmlReader<'a> {
         Ok(Some((ns, local.to_owned())))
     }
 
+    /// Resolves a QName written as text (`prefix:local`, as in a SOAP fault code) against the
+    /// namespace declarations in scope at the element last read, as `(namespace, local name)`.
+    /// Call it right after reading the element's text. An unbound prefix gives `None`, as does
+    /// an unprefixed name where no default namespace is declared.
+    pub fn resolve_qname(&self, value: &str) -> (Option<String>, String) {
+        let value = value.trim();
+        let (prefix, local) = match value.split_once(':') {
+            Some((p, l)) => (Some(p), l),
+            None => (None, value),
+        };
+        let qname = match prefix {
+            Some(p) => format!("{p}:x"),
+            None => "x".to_owned(),
+        };
+        let (resolved, _) = self
+            .inner
+            .resolve_element(quick_xml::name::QName(qname.as_bytes()));
+        let ns = match resolved {
+            ResolveResult::Bound(Namespace(ns)) if !ns.is_empty() => {
+                Some(String::from_utf8_lossy(ns).into_owned())
+            }
+            _ => None,
+        };
+        (ns, local.to_owned())
+    }
+
     /// The element's whole content as raw markup (for `xs:any`), consuming the element.
     pub fn read_raw(&mut self, start: &Start<'_>) -> Result<super::RawXml, ReadError> {
         if start.empty {
@@ -516,6 +548,16 @@ impl<'a> XmlReader<'a> {
             end = self.position_now() as usize;
         }
         self.depth = self.depth.saturating_sub(1);
+        let raw = self.input.get(begin..end).unwrap_or_default();
+        Ok(super::RawXml(String::from_utf8_lossy(raw).into_owned()))
+    }
+
+    /// The whole element, start and end tags included, as raw markup (for `xs:any`), consuming
+    /// it.
+    pub fn read_element_raw(&mut self, start: &Start<'_>) -> Result<super::RawXml, ReadError> {
+        self.skip(start)?;
+        let begin = start.offset as usize;
+        let end = self.position_now() as usize;
         let raw = self.input.get(begin..end).unwrap_or_default();
         Ok(super::RawXml(String::from_utf8_lossy(raw).into_owned()))
     }

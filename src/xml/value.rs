@@ -171,3 +171,20 @@ impl RawXml {
         &self.0
     }
 }
+
+/// An `xs:list` value: items separated by whitespace in one element or attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct List<T>(pub Vec<T>);
+
+impl<T: SimpleValue> SimpleValue for List<T> {
+    fn to_text(&self) -> Cow<'_, str> {
+        let items: Vec<Cow<'_, str>> = self.0.iter().map(SimpleValue::to_text).collect();
+        Cow::Owned(items.join(" "))
+    }
+    fn from_text(text: &str) -> Result<Self, ValueError> {
+        text.split_ascii_whitespace()
+            .map(T::from_text)
+            .collect::<Result<Vec<_>, _>>()
+            .map(List)
+    }
+}

@@ -1,0 +1,741 @@
+//! The Rust-shaped model of a schema: which types to emit, with which fields and names.
+//!
+//! Built from xsd-parser's resolved type model ([`MetaTypes`]), starting from the elements and
+//! types that the service's operations use, so that only reachable types are emitted.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use xsd_parser::models::meta::{
+    AttributeMetaVariant, BuildInMeta, ComplexMeta, ElementMeta, ElementMetaVariant, ElementMode, GroupMeta,
+    MetaType, MetaTypeVariant, MetaTypes,
+};
+use xsd_parser::models::schema::xs::{AttributeUseType, FormChoiceType};
+use xsd_parser::models::schema::{MaxOccurs, NamespaceId};
+use xsd_parser::models::{IdentType, TypeIdent};
+
+use crate::naming::{self, Scope};
+use crate::wsdl::{QName, XS_NS};
+
+/// How a schema type is represented in Rust.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TypeRef {
+    /// A Rust or runtime type, as a path (e.g. `i32`, `::std::string::String`).
+    Builtin {
+        /// The Rust path, valid where the runtime's `xml` module is imported.
+        path: &'static str,
+        /// The XML Schema name it comes from, for documentation.
+        xsd: String,
+    },
+    /// A type this generator emits, by index into [`Model::defs`].
+    Def(usize),
+    /// An `xs:list`: a whitespace-separated list of the item type, in one element.
+    List(Box<TypeRef>),
+}
+
+/// How often an element may occur.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Occurs {
+    /// Exactly once.
+    One,
+    /// At most once (`minOccurs="0"`).
+    Optional,
+    /// Any number of times.
+    Many,
+}
+
+/// A child element of a complex type.
+#[derive(Debug, Clone)]
+pub(crate) struct ElementField {
+    pub xml_name: String,
+    pub ns: Option<String>,
+    pub ty: TypeRef,
+    pub occurs: Occurs,
+    pub nillable: bool,
+    pub docs: Vec<String>,
+    pub rust_name: String,
+    pub boxed: bool,
+    pub secret: bool,
+}
+
+/// An attribute of a complex type.
+#[derive(Debug, Clone)]
+pub(crate) struct AttributeField {
+    pub xml_name: String,
+    pub ns: Option<String>,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Vec<String>,
+    pub rust_name: String,
+    pub secret: bool,
+}
+
+/// One alternative of an `xs:choice`.
+#[derive(Debug, Clone)]
+pub(crate) struct ChoiceAlt {
+    pub xml_name: String,
+    pub ns: Option<String>,
+    pub ty: TypeRef,
+    pub many: bool,
+    pub nillable: bool,
+    pub docs: Vec<String>,
+    pub variant: String,
+    pub boxed: bool,
+}
+
+/// A member of a complex type's content, in schema order.
+#[derive(Debug, Clone)]
+pub(crate) enum Member {
+    /// A child element.
+    Element(ElementField),
+    /// An `xs:choice`, represented by a generated enum.
+    Choice {
+        def: usize,
+        occurs: Occurs,
+        rust_name: String,
+    },
+    /// `xs:any`: elements the schema leaves open, kept as raw XML.
+    Any { rust_name: String },
+}
+
+/// One value of an enumeration.
+#[derive(Debug, Clone)]
+pub(crate) struct EnumValue {
+    pub value: String,
+    pub variant: String,
+    pub docs: Vec<String>,
+}
+
+/// What a generated type is.
+#[derive(Debug, Clone)]
+pub(crate) enum DefKind {
+    /// A struct for a complex type.
+    Struct {
+        attributes: Vec<AttributeField>,
+        members: Vec<Member>,
+        /// `simpleContent`: the text value's type.
+        text: Option<TypeRef>,
+    },
+    /// An enum for a restriction with enumeration facets.
+    Enum { values: Vec<EnumValue> },
+    /// An enum for an `xs:choice`.
+    Choice { alts: Vec<ChoiceAlt> },
+}
+
+/// A type the generator emits.
+#[derive(Debug, Clone)]
+pub(crate) struct Def {
+    pub rust_name: String,
+    /// The XML name, for documentation (`{ns}name`, or a description for anonymous types).
+    pub xml_name: String,
+    pub docs: Vec<String>,
+    pub kind: DefKind,
+    /// Ordering key for naming: (priority, namespace, name).
+    sort_key: (u8, String, String),
+}
+
+/// The types to emit.
+pub(crate) struct Model<'t> {
+    types: &'t MetaTypes,
+    pub defs: Vec<Def>,
+    by_ident: BTreeMap<TypeIdent, TypeRef>,
+    lookup: BTreeMap<(String, IdentType, String), TypeIdent>,
+    secret: &'t dyn Fn(&str) -> bool,
+    /// Constructs met that are represented loosely, for the build's warnings.
+    pub notes: BTreeSet<String>,
+}
+
+fn occurs(min: usize, max: MaxOccurs) -> Occurs {
+    match max {
+        MaxOccurs::Unbounded => Occurs::Many,
+        MaxOccurs::Bounded(n) if n > 1 => Occurs::Many,
+        _ if min == 0 => Occurs::Optional,
+        _ => Occurs::One,
+    }
+}
+
+fn combine(outer: Occurs, inner: Occurs) -> Occurs {
+    match (outer, inner) {
+        (Occurs::Many, _) | (_, Occurs::Many) => Occurs::Many,
+        (Occurs::Optional, _) | (_, Occurs::Optional) => Occurs::Optional,
+        _ => Occurs::One,
+    }
+}
+
+/// The Rust type for an XML Schema built-in type.
+fn builtin(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "string" | "normalizedString" | "token" | "anyURI" | "QName" | "NOTATION" | "NCName"
+        | "Name" | "ID" | "IDREF" | "IDREFS" | "ENTITY" | "ENTITIES" | "NMTOKEN" | "NMTOKENS"
+        | "language" | "date" | "dateTime" | "time" | "duration" | "gDay" | "gMonth"
+        | "gMonthDay" | "gYear" | "gYearMonth" | "base64Binary" | "hexBinary"
+        | "anySimpleType" | "dateTimeStamp" | "dayTimeDuration" | "yearMonthDuration" => {
+            "String"
+        }
+        "boolean" => "bool",
+        "float" => "f32",
+        "double" => "f64",
+        "decimal" => "xml::Decimal",
+        "integer" | "nonPositiveInteger" | "negativeInteger" => "i128",
+        "nonNegativeInteger" | "positiveInteger" => "u128",
+        "long" => "i64",
+        "int" => "i32",
+        "short" => "i16",
+        "byte" => "i8",
+        "unsignedLong" => "u64",
+        "unsignedInt" => "u32",
+        "unsignedShort" => "u16",
+        "unsignedByte" => "u8",
+        "anyType" => "xml::RawXml",
+        _ => return None,
+    })
+}
+
+impl<'t> Model<'t> {
+    pub(crate) fn new(types: &'t MetaTypes, secret: &'t dyn Fn(&str) -> bool) -> Self {
+        let mut lookup = BTreeMap::new();
+        for ident in types.items.keys() {
+            let ns = Self::ns_uri_of(types, ident.ns).unwrap_or_default();
+            lookup
+                .entry((ns, ident.type_, ident.name.as_str().to_owned()))
+                .or_insert_with(|| ident.clone());
+        }
+        Self {
+            types,
+            defs: Vec::new(),
+            by_ident: BTreeMap::new(),
+            lookup,
+            secret,
+            notes: BTreeSet::new(),
+        }
+    }
+
+    fn ns_uri_of(types: &MetaTypes, ns: NamespaceId) -> Option<String> {
+        types
+            .modules
+            .get(&ns)
+            .and_then(|m| m.namespace.as_ref())
+            .map(|n| String::from_utf8_lossy(n.as_ref()).into_owned())
+    }
+
+    fn ns_uri(&self, ns: NamespaceId) -> Option<String> {
+        Self::ns_uri_of(self.types, ns).filter(|s| !s.is_empty())
+    }
+
+    /// The Rust type for the global element `name`, if the schema defines it.
+    pub(crate) fn element(&mut self, name: &QName) -> Option<TypeRef> {
+        let ident = self
+            .lookup
+            .get(&(name.ns.clone(), IdentType::Element, name.name.clone()))?
+            .clone();
+        Some(self.resolve(&ident))
+    }
+
+    /// The Rust type for the global type `name`, if the schema (or XML Schema) defines it.
+    pub(crate) fn type_(&mut self, name: &QName) -> Option<TypeRef> {
+        if name.ns == XS_NS {
+            return builtin(&name.name).map(|path| TypeRef::Builtin {
+                path,
+                xsd: format!("xs:{}", name.name),
+            });
+        }
+        let ident = self
+            .lookup
+            .get(&(name.ns.clone(), IdentType::Type, name.name.clone()))?
+            .clone();
+        Some(self.resolve(&ident))
+    }
+
+    /// Every global element, in a stable order (for bare schemas).
+    pub(crate) fn global_elements(&self) -> Vec<QName> {
+        self.lookup
+            .keys()
+            .filter(|(ns, kind, _)| *kind == IdentType::Element && ns != XS_NS)
+            .map(|(ns, _, name)| QName {
+                ns: ns.clone(),
+                name: name.clone(),
+            })
+            .collect()
+    }
+
+    fn is_xs(&self, ident: &TypeIdent) -> bool {
+        self.ns_uri(ident.ns).as_deref() == Some(XS_NS)
+    }
+
+    fn resolve(&mut self, ident: &TypeIdent) -> TypeRef {
+        if let Some(r) = self.by_ident.get(ident) {
+            return r.clone();
+        }
+        let name = ident.name.as_str().to_owned();
+        if self.is_xs(ident) && ident.type_ == IdentType::Type {
+            if let Some(path) = builtin(&name) {
+                let r = TypeRef::Builtin {
+                    path,
+                    xsd: format!("xs:{name}"),
+                };
+                self.by_ident.insert(ident.clone(), r.clone());
+                return r;
+            }
+        }
+        let types = self.types;
+        let Some(meta) = types.items.get(ident) else {
+            self.notes
+                .insert(format!("type {name} is not defined; kept as raw XML"));
+            return raw_xml();
+        };
+        let r = match &meta.variant {
+            MetaTypeVariant::BuildIn(b) => TypeRef::Builtin {
+                path: match b {
+                    BuildInMeta::Bool => "bool",
+                    BuildInMeta::I8 => "i8",
+                    BuildInMeta::I16 => "i16",
+                    BuildInMeta::I32 => "i32",
+                    BuildInMeta::I64 => "i64",
+                    BuildInMeta::I128 | BuildInMeta::Isize => "i128",
+                    BuildInMeta::U8 => "u8",
+                    BuildInMeta::U16 => "u16",
+                    BuildInMeta::U32 => "u32",
+                    BuildInMeta::U64 => "u64",
+                    BuildInMeta::U128 | BuildInMeta::Usize => "u128",
+                    BuildInMeta::F32 => "f32",
+                    BuildInMeta::F64 => "f64",
+                    BuildInMeta::Str | BuildInMeta::String => "String",
+                },
+                xsd: name.clone(),
+            },
+            MetaTypeVariant::Reference(r) => {
+                let target = self.resolve(&r.type_);
+                if matches!(occurs(r.min_occurs, r.max_occurs), Occurs::Many)
+                    && ident.type_ == IdentType::Type
+                {
+                    TypeRef::List(Box::new(target))
+                } else {
+                    target
+                }
+            }
+            MetaTypeVariant::SimpleType(s) => {
+                let base = self.resolve(&s.base);
+                if s.is_list {
+                    TypeRef::List(Box::new(base))
+                } else {
+                    base
+                }
+            }
+            MetaTypeVariant::Union(_) => {
+                self.notes.insert(format!(
+                    "union type {name} is kept as its text (String)"
+                ));
+                TypeRef::Builtin {
+                    path: "String",
+                    xsd: format!("{name} (xs:union)"),
+                }
+            }
+            MetaTypeVariant::Enumeration(e) => {
+                let idx = self.reserve(ident, meta);
+                let mut values = Vec::new();
+                for v in e.variants.iter() {
+                    values.push(EnumValue {
+                        value: v.ident.name.as_str().to_owned(),
+                        variant: String::new(),
+                        docs: v.documentation.clone(),
+                    });
+                }
+                self.defs[idx].kind = DefKind::Enum { values };
+                TypeRef::Def(idx)
+            }
+            MetaTypeVariant::ComplexType(c) => {
+                let idx = self.reserve(ident, meta);
+                let kind = self.complex(c, &name);
+                self.defs[idx].kind = kind;
+                TypeRef::Def(idx)
+            }
+            MetaTypeVariant::Sequence(_) | MetaTypeVariant::All(_) | MetaTypeVariant::Choice(_) => {
+                // A bare group used as a type: give it a struct of its own.
+                let idx = self.reserve(ident, meta);
+                let mut members = Vec::new();
+                self.group_members(ident, Occurs::One, &mut members, &name);
+                self.defs[idx].kind = DefKind::Struct {
+                    attributes: Vec::new(),
+                    members,
+                    text: None,
+                };
+                TypeRef::Def(idx)
+            }
+            MetaTypeVariant::Dynamic(_) | MetaTypeVariant::Custom(_) => {
+                self.notes.insert(format!(
+                    "{name}: abstract/substitution-group content is kept as raw XML"
+                ));
+                raw_xml()
+            }
+        };
+        self.by_ident.insert(ident.clone(), r.clone());
+        r
+    }
+
+    fn reserve(&mut self, ident: &TypeIdent, meta: &MetaType) -> usize {
+        let idx = self.defs.len();
+        let ns = self.ns_uri(ident.ns).unwrap_or_default();
+        let name = ident.name.as_str().to_owned();
+        let priority = match ident.type_ {
+            IdentType::Type => 0,
+            IdentType::Element | IdentType::ElementType => 1,
+            _ => 2,
+        };
+        let what = match ident.type_ {
+            IdentType::ElementType | IdentType::Element => "element",
+            _ => "type",
+        };
+        self.defs.push(Def {
+            rust_name: String::new(),
+            xml_name: if ns.is_empty() {
+                format!("{what} `{name}`")
+            } else {
+                format!("{what} `{{{ns}}}{name}`")
+            },
+            docs: meta.documentation.clone(),
+            kind: DefKind::Enum { values: Vec::new() },
+            sort_key: (priority, ns, name),
+        });
+        self.by_ident.insert(ident.clone(), TypeRef::Def(idx));
+        idx
+    }
+
+    fn complex(&mut self, c: &ComplexMeta, owner: &str) -> DefKind {
+        let mut attributes = Vec::new();
+        for a in c.attributes.iter() {
+            match &a.variant {
+                AttributeMetaVariant::Type(t) => {
+                    let xml_name = a.ident.name.as_str().to_owned();
+                    let ns = match a.form {
+                        FormChoiceType::Qualified => self.ns_uri(a.ident.ns),
+                        FormChoiceType::Unqualified => None,
+                    };
+                    if a.use_ == AttributeUseType::Prohibited {
+                        continue;
+                    }
+                    let ty = self.resolve(t);
+                    attributes.push(AttributeField {
+                        secret: (self.secret)(&xml_name),
+                        xml_name,
+                        ns,
+                        ty,
+                        required: a.use_ == AttributeUseType::Required,
+                        docs: a.documentation.clone(),
+                        rust_name: String::new(),
+                    });
+                }
+                AttributeMetaVariant::Any(_) => {}
+            }
+        }
+        let mut members = Vec::new();
+        let mut text = None;
+        if let Some(content) = &c.content {
+            let is_group = matches!(
+                self.types.items.get(content).map(|m| &m.variant),
+                Some(MetaTypeVariant::Sequence(_) | MetaTypeVariant::All(_) | MetaTypeVariant::Choice(_))
+            );
+            if is_group {
+                self.group_members(content, Occurs::One, &mut members, owner);
+            } else {
+                text = Some(self.resolve(content));
+            }
+        }
+        DefKind::Struct {
+            attributes,
+            members,
+            text,
+        }
+    }
+
+    fn group_members(
+        &mut self,
+        group: &TypeIdent,
+        outer: Occurs,
+        members: &mut Vec<Member>,
+        owner: &str,
+    ) {
+        let types = self.types;
+        let Some(meta) = types.items.get(group) else {
+            return;
+        };
+        match &meta.variant {
+            MetaTypeVariant::Sequence(g) | MetaTypeVariant::All(g) => {
+                for el in g.elements.iter() {
+                    self.element_member(el, outer, members, owner);
+                }
+            }
+            MetaTypeVariant::Choice(g) => {
+                let def = self.choice(g, owner);
+                members.push(Member::Choice {
+                    def,
+                    occurs: outer,
+                    rust_name: String::new(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn element_member(
+        &mut self,
+        el: &ElementMeta,
+        outer: Occurs,
+        members: &mut Vec<Member>,
+        owner: &str,
+    ) {
+        let occ = combine(outer, occurs(el.min_occurs, el.max_occurs));
+        match &el.variant {
+            ElementMetaVariant::Type {
+                type_,
+                mode: ElementMode::Group,
+            } => self.group_members(type_, occ, members, owner),
+            ElementMetaVariant::Type {
+                type_,
+                mode: ElementMode::Element,
+            } => {
+                let xml_name = el.ident.name.as_str().to_owned();
+                let ns = match el.form {
+                    FormChoiceType::Qualified => self.ns_uri(el.ident.ns),
+                    FormChoiceType::Unqualified => None,
+                };
+                let ty = self.resolve(type_);
+                members.push(Member::Element(ElementField {
+                    secret: (self.secret)(&xml_name),
+                    xml_name,
+                    ns,
+                    ty,
+                    occurs: occ,
+                    nillable: el.nillable,
+                    docs: el.documentation.clone(),
+                    rust_name: String::new(),
+                    boxed: false,
+                }));
+            }
+            ElementMetaVariant::Any { .. } => {
+                if !members.iter().any(|m| matches!(m, Member::Any { .. })) {
+                    members.push(Member::Any {
+                        rust_name: String::new(),
+                    });
+                }
+            }
+            ElementMetaVariant::Text => {}
+        }
+    }
+
+    fn choice(&mut self, g: &GroupMeta, owner: &str) -> usize {
+        let idx = self.defs.len();
+        self.defs.push(Def {
+            rust_name: String::new(),
+            xml_name: format!("a choice in `{owner}`"),
+            docs: Vec::new(),
+            kind: DefKind::Choice { alts: Vec::new() },
+            sort_key: (3, String::new(), format!("{owner}Choice")),
+        });
+        let mut flat = Vec::new();
+        for el in g.elements.iter() {
+            self.element_member(el, Occurs::One, &mut flat, owner);
+        }
+        let mut alts = Vec::new();
+        for m in flat {
+            match m {
+                Member::Element(f) => alts.push(ChoiceAlt {
+                    xml_name: f.xml_name,
+                    ns: f.ns,
+                    ty: f.ty,
+                    many: f.occurs == Occurs::Many,
+                    nillable: f.nillable,
+                    docs: f.docs,
+                    variant: String::new(),
+                    boxed: false,
+                }),
+                Member::Choice { .. } | Member::Any { .. } => {
+                    self.notes.insert(format!(
+                        "{owner}: a nested choice or xs:any inside a choice is skipped when reading"
+                    ));
+                }
+            }
+        }
+        self.defs[idx].kind = DefKind::Choice { alts };
+        idx
+    }
+
+    /// Assigns Rust names (types, fields, variants) and boxes recursive fields.
+    pub(crate) fn finish(&mut self, reserved: &[&str]) {
+        let mut order: Vec<usize> = (0..self.defs.len()).collect();
+        order.sort_by(|a, b| self.defs[*a].sort_key.cmp(&self.defs[*b].sort_key));
+        // Prelude names stay free, so that the generated code can use them unqualified.
+        let mut scope = Scope::with_reserved(&[
+            "Option", "Some", "None", "Result", "Ok", "Err", "Vec", "String", "Box", "Self",
+        ]);
+        for r in reserved {
+            scope.claim((*r).to_owned());
+        }
+        for i in order {
+            let base = match &self.defs[i].kind {
+                DefKind::Choice { .. } => self.defs[i].sort_key.2.clone(),
+                _ => self.defs[i].sort_key.2.clone(),
+            };
+            self.defs[i].rust_name = scope.claim(naming::type_name(&base));
+        }
+        for i in 0..self.defs.len() {
+            let owner_name = self.defs[i].rust_name.clone();
+            match &mut self.defs[i].kind {
+                DefKind::Struct {
+                    attributes,
+                    members,
+                    text,
+                } => {
+                    let mut fields = Scope::default();
+                    if text.is_some() {
+                        fields.claim("value".into());
+                    }
+                    for a in attributes.iter_mut() {
+                        a.rust_name = fields.claim(naming::field_name(&a.xml_name));
+                    }
+                    for m in members.iter_mut() {
+                        match m {
+                            Member::Element(f) => {
+                                f.rust_name = fields.claim(naming::field_name(&f.xml_name));
+                            }
+                            Member::Choice { rust_name, .. } => {
+                                *rust_name = fields.claim("choice".into());
+                            }
+                            Member::Any { rust_name } => {
+                                *rust_name = fields.claim("any".into());
+                            }
+                        }
+                    }
+                }
+                DefKind::Enum { values } => {
+                    let prefix = common_prefix(values.iter().map(|v| v.value.as_str()));
+                    let mut variants = Scope::with_reserved(&["Unknown"]);
+                    for v in values.iter_mut() {
+                        let short = &v.value[prefix..];
+                        v.variant = variants.claim(naming::type_name(short));
+                    }
+                }
+                DefKind::Choice { alts } => {
+                    let mut variants = Scope::default();
+                    for a in alts.iter_mut() {
+                        a.variant = variants.claim(naming::type_name(&a.xml_name));
+                    }
+                }
+            }
+            let _ = owner_name;
+        }
+        self.box_recursive();
+    }
+
+    /// Types reachable from `def` through fields held by value (not inside a `Vec`).
+    fn by_value_edges(&self, def: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let push = |t: &TypeRef, out: &mut Vec<usize>| {
+            if let TypeRef::Def(d) = t {
+                out.push(*d);
+            }
+        };
+        match &self.defs[def].kind {
+            DefKind::Struct { members, text, .. } => {
+                if let Some(t) = text {
+                    push(t, &mut out);
+                }
+                for m in members {
+                    match m {
+                        Member::Element(f) if f.occurs != Occurs::Many => push(&f.ty, &mut out),
+                        Member::Choice { def, occurs, .. } if *occurs != Occurs::Many => {
+                            out.push(*def)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            DefKind::Choice { alts } => {
+                for a in alts.iter().filter(|a| !a.many) {
+                    push(&a.ty, &mut out);
+                }
+            }
+            DefKind::Enum { .. } => {}
+        }
+        out
+    }
+
+    fn reaches(&self, from: usize, target: usize) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from];
+        while let Some(d) = stack.pop() {
+            if d == target {
+                return true;
+            }
+            if seen.insert(d) {
+                stack.extend(self.by_value_edges(d));
+            }
+        }
+        false
+    }
+
+    fn box_recursive(&mut self) {
+        for i in 0..self.defs.len() {
+            let decisions: Vec<bool> = match &self.defs[i].kind {
+                DefKind::Struct { members, .. } => members
+                    .iter()
+                    .map(|m| match m {
+                        Member::Element(f) if f.occurs != Occurs::Many => {
+                            matches!(f.ty, TypeRef::Def(d) if self.reaches(d, i))
+                        }
+                        _ => false,
+                    })
+                    .collect(),
+                DefKind::Choice { alts } => alts
+                    .iter()
+                    .map(|a| !a.many && matches!(a.ty, TypeRef::Def(d) if self.reaches(d, i)))
+                    .collect(),
+                DefKind::Enum { .. } => Vec::new(),
+            };
+            match &mut self.defs[i].kind {
+                DefKind::Struct { members, .. } => {
+                    for (m, b) in members.iter_mut().zip(decisions) {
+                        if let Member::Element(f) = m {
+                            f.boxed = b;
+                        }
+                    }
+                }
+                DefKind::Choice { alts } => {
+                    for (a, b) in alts.iter_mut().zip(decisions) {
+                        a.boxed = b;
+                    }
+                }
+                DefKind::Enum { .. } => {}
+            }
+        }
+    }
+}
+
+/// The length of the prefix, ending in `_`, that all `values` share and that leaves each of them
+/// a name starting with a letter (so `setGroup_OK`, `setGroup_Error` give `OK`, `Error`).
+fn common_prefix<'a>(values: impl Iterator<Item = &'a str> + Clone) -> usize {
+    let mut iter = values.clone();
+    let Some(first) = iter.next() else { return 0 };
+    if iter.next().is_none() {
+        return 0;
+    }
+    let mut best = 0;
+    for (i, _) in first.match_indices('_') {
+        let prefix = &first[..=i];
+        let fits = values.clone().all(|v| {
+            v.strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+        });
+        if fits {
+            best = i + 1;
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+fn raw_xml() -> TypeRef {
+    TypeRef::Builtin {
+        path: "xml::RawXml",
+        xsd: "raw XML".into(),
+    }
+}

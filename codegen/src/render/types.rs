@@ -1,0 +1,507 @@
+//! Emits the schema types: structs for complex types, enums for enumerations and choices, and
+//! their `ToXml` / `FromXml` implementations.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{docs, ident, xsd_name, Ctx};
+use crate::model::{
+    AttributeField, ChoiceAlt, Def, DefKind, ElementField, EnumValue, Member, Model, Occurs,
+    TypeRef,
+};
+
+/// All generated types of the model.
+pub(crate) fn render_types(ctx: &mut Ctx, model: &Model<'_>) -> TokenStream {
+    let items = model.defs.iter().map(|def| match &def.kind {
+        DefKind::Struct {
+            attributes,
+            members,
+            text,
+        } => render_struct(ctx, model, def, attributes, members, text.as_ref()),
+        DefKind::Enum { values } => render_enum(ctx, def, values),
+        DefKind::Choice { alts } => render_choice(ctx, model, def, alts),
+    });
+    let items: Vec<TokenStream> = items.collect();
+    quote!(#(#items)*)
+}
+
+fn occurs_text(occurs: Occurs, nillable: bool) -> &'static str {
+    match (occurs, nillable) {
+        (Occurs::One, false) => "required",
+        (Occurs::One, true) => "required, nillable: `None` is sent as `xsi:nil`",
+        (Occurs::Optional, false) => "optional: `None` is left out",
+        (Occurs::Optional, true) => {
+            "optional and nillable: `None` is left out, `Some(None)` is sent as `xsi:nil`"
+        }
+        (Occurs::Many, false) => "repeated",
+        (Occurs::Many, true) => "repeated, items nillable",
+    }
+}
+
+fn field_type(ctx: &Ctx, model: &Model<'_>, f: &ElementField) -> TokenStream {
+    let mut t = ctx.ty(model, &f.ty);
+    if f.boxed {
+        t = quote!(Box<#t>);
+    }
+    match (f.occurs, f.nillable) {
+        (Occurs::One, false) => t,
+        (Occurs::One, true) | (Occurs::Optional, false) => quote!(Option<#t>),
+        (Occurs::Optional, true) => {
+            quote!(Option<Option<#t>>)
+        }
+        (Occurs::Many, false) => quote!(Vec<#t>),
+        (Occurs::Many, true) => quote!(Vec<Option<#t>>),
+    }
+}
+
+fn render_struct(
+    ctx: &mut Ctx,
+    model: &Model<'_>,
+    def: &Def,
+    attributes: &[AttributeField],
+    members: &[Member],
+    text: Option<&TypeRef>,
+) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let name_str = &def.rust_name;
+    let type_docs = docs(&def.docs, &[format!("XML: {}.", def.xml_name)]);
+
+    let mut fields = Vec::new();
+    let mut debug_fields = Vec::new();
+    let mut writes_attr = Vec::new();
+    let mut writes = Vec::new();
+    let mut read_attrs = Vec::new();
+    let mut locals = Vec::new();
+    let mut table = Vec::new();
+    let mut arms = Vec::new();
+    let mut inits = Vec::new();
+    let mut has_any = false;
+    let mut has_secret = false;
+
+    if let Some(t) = text {
+        let ty = ctx.ty(model, t);
+        let d = docs(&[], &[format!("The element's text content ({}).", xsd_name(model, t))]);
+        fields.push(quote!(#d pub value: #ty,));
+        debug_fields.push(quote!(.field("value", &self.value)));
+        writes.push(quote!(xml::ToXml::write_content(&self.value, w)?;));
+        inits.push(quote!(value));
+    }
+
+    for a in attributes {
+        let f = ident(&a.rust_name);
+        let fname = &a.rust_name;
+        let xml = &a.xml_name;
+        let ns = ctx.ns(&a.ns);
+        let base = ctx.ty(model, &a.ty);
+        let ty = if a.required {
+            base
+        } else {
+            quote!(Option<#base>)
+        };
+        let d = docs(
+            &a.docs,
+            &[format!(
+                "XML attribute `{xml}` ({}, {}).",
+                xsd_name(model, &a.ty),
+                if a.required { "required" } else { "optional" }
+            )],
+        );
+        fields.push(quote!(#d pub #f: #ty,));
+        has_secret |= a.secret;
+        debug_fields.push(if a.secret {
+            quote!(.field(#fname, &"<redacted>"))
+        } else {
+            quote!(.field(#fname, &self.#f))
+        });
+        writes_attr.push(if a.required {
+            quote!(a.attribute(#ns, #xml, &self.#f)?;)
+        } else {
+            quote!(a.optional(#ns, #xml, &self.#f)?;)
+        });
+        read_attrs.push(quote!(let #f = r.attribute(start, #ns, #xml)?;));
+        inits.push(if a.required {
+            quote!(#f: r.required_attribute(#f, start, #xml)?)
+        } else {
+            quote!(#f)
+        });
+    }
+
+    for m in members {
+        match m {
+            Member::Element(el) => {
+                let f = ident(&el.rust_name);
+                let fname = &el.rust_name;
+                let xml = &el.xml_name;
+                let ns = ctx.ns(&el.ns);
+                let ty = field_type(ctx, model, el);
+                let d = docs(
+                    &el.docs,
+                    &[format!(
+                        "XML element `{xml}` ({}, {}).",
+                        xsd_name(model, &el.ty),
+                        occurs_text(el.occurs, el.nillable)
+                    )],
+                );
+                fields.push(quote!(#d pub #f: #ty,));
+                has_secret |= el.secret;
+                debug_fields.push(if el.secret {
+                    quote!(.field(#fname, &"<redacted>"))
+                } else {
+                    quote!(.field(#fname, &self.#f))
+                });
+                writes.push(match (el.occurs, el.nillable) {
+                    (Occurs::One, false) => quote!(w.element(#ns, #xml, &self.#f)?;),
+                    (Occurs::One, true) => quote!(w.nillable(#ns, #xml, &self.#f)?;),
+                    (Occurs::Optional, false) => quote!(w.optional(#ns, #xml, &self.#f)?;),
+                    (Occurs::Optional, true) => quote! {
+                        if let Some(v) = &self.#f { w.nillable(#ns, #xml, v)?; }
+                    },
+                    (Occurs::Many, false) => quote!(w.repeated(#ns, #xml, &self.#f)?;),
+                    (Occurs::Many, true) => quote!(w.repeated_nillable(#ns, #xml, &self.#f)?;),
+                });
+                let index = Literal::usize_unsuffixed(table.len());
+                table.push(quote!(xml::Field::new(#ns, #xml)));
+                let read = if el.nillable {
+                    quote!(r.read_nillable(&child)?)
+                } else {
+                    quote!(r.read(&child)?)
+                };
+                match el.occurs {
+                    Occurs::Many => {
+                        locals.push(quote!(let mut #f = Vec::new();));
+                        arms.push((index, quote!(#f.push(#read))));
+                        inits.push(quote!(#f));
+                    }
+                    Occurs::One if !el.nillable => {
+                        locals.push(quote!(let mut #f = None;));
+                        arms.push((index, quote!(#f = Some(#read))));
+                        inits.push(quote!(#f: r.required(#f, start, #xml)?));
+                    }
+                    Occurs::One => {
+                        locals.push(quote!(let mut #f = None;));
+                        arms.push((index, quote!(#f = Some(#read))));
+                        inits.push(quote!(#f: r.required(#f, start, #xml)?));
+                    }
+                    Occurs::Optional => {
+                        locals.push(quote!(let mut #f = None;));
+                        arms.push((index, quote!(#f = Some(#read))));
+                        inits.push(quote!(#f));
+                    }
+                }
+            }
+            Member::Choice {
+                def: choice,
+                occurs,
+                rust_name,
+            } => {
+                let f = ident(rust_name);
+                let cdef = &model.defs[*choice];
+                let cname = ident(&cdef.rust_name);
+                let DefKind::Choice { alts } = &cdef.kind else {
+                    continue;
+                };
+                let (ty, write, local, init) = match occurs {
+                    Occurs::Many => (
+                        quote!(Vec<#cname>),
+                        quote!(for c in &self.#f { xml::ToXml::write_content(c, w)?; }),
+                        quote!(let mut #f = Vec::new();),
+                        quote!(#f),
+                    ),
+                    Occurs::Optional => (
+                        quote!(Option<#cname>),
+                        quote!(if let Some(c) = &self.#f { xml::ToXml::write_content(c, w)?; }),
+                        quote!(let mut #f = None;),
+                        quote!(#f),
+                    ),
+                    Occurs::One => (
+                        quote!(#cname),
+                        quote!(xml::ToXml::write_content(&self.#f, w)?;),
+                        quote!(let mut #f = None;),
+                        {
+                            let first = alts.first().map(|a| a.xml_name.as_str()).unwrap_or("");
+                            quote!(#f: r.required(#f, start, #first)?)
+                        },
+                    ),
+                };
+                let d = docs(&[], &[format!("One of the elements of {}.", cdef.xml_name)]);
+                fields.push(quote!(#d pub #f: #ty,));
+                debug_fields.push(quote!(.field(#rust_name, &self.#f)));
+                writes.push(write);
+                locals.push(local);
+                inits.push(init);
+                for alt in alts {
+                    let index = Literal::usize_unsuffixed(table.len());
+                    let ns = ctx.ns(&alt.ns);
+                    let xml = &alt.xml_name;
+                    table.push(quote!(xml::Field::new(#ns, #xml)));
+                    let variant = ident(&alt.variant);
+                    let read = if alt.nillable {
+                        quote!(r.read_nillable(&child)?)
+                    } else {
+                        quote!(r.read(&child)?)
+                    };
+                    let value = if alt.many {
+                        quote!(#cname::#variant(vec![#read]))
+                    } else {
+                        quote!(#cname::#variant(#read))
+                    };
+                    arms.push(match occurs {
+                        Occurs::Many => (index, quote!(#f.push(#value))),
+                        _ => (index, quote!(#f = Some(#value))),
+                    });
+                }
+            }
+            Member::Any { rust_name } => {
+                has_any = true;
+                let f = ident(rust_name);
+                let d = docs(
+                    &[],
+                    &["Elements the schema leaves open (`xs:any`), kept as raw XML.".into()],
+                );
+                fields.push(quote!(#d pub #f: Vec<xml::RawXml>,));
+                debug_fields.push(quote!(.field(#rust_name, &self.#f)));
+                writes.push(quote!(for x in &self.#f { w.raw(x.as_str()); }));
+                locals.push(quote!(let mut #f = Vec::new();));
+                inits.push(quote!(#f));
+            }
+        }
+    }
+
+    let derive = if has_secret {
+        quote!(#[derive(Clone, PartialEq)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
+    let debug_impl = has_secret.then(|| {
+        quote! {
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(#name_str) #(#debug_fields)* .finish()
+                }
+            }
+        }
+    });
+
+    let write_attributes = (!writes_attr.is_empty()).then(|| {
+        quote! {
+            fn write_attributes(&self, a: &mut xml::AttributeWriter<'_>) -> Result<(), xml::WriteError> {
+                #(#writes_attr)*
+                Ok(())
+            }
+        }
+    });
+    let w_param = if writes.is_empty() {
+        quote!(_w)
+    } else {
+        quote!(w)
+    };
+
+    let read_body = if let Some(t) = text {
+        let _ = t;
+        quote! {
+            #(#read_attrs)*
+            let value = r.read(start)?;
+            Ok(Self { #(#inits),* })
+        }
+    } else if table.is_empty() && !has_any {
+        quote! {
+            #(#read_attrs)*
+            r.skip(start)?;
+            Ok(Self { #(#inits),* })
+        }
+    } else if has_any {
+        let arms = arms
+            .iter()
+            .map(|(i, body)| quote!(Some(#i) => #body,));
+        let any_field = members.iter().find_map(|m| match m {
+            Member::Any { rust_name } => Some(ident(rust_name)),
+            _ => None,
+        });
+        quote! {
+            const FIELDS: &[xml::Field] = &[#(#table),*];
+            #(#read_attrs)*
+            #(#locals)*
+            while let Some(child) = r.next_element(start)? {
+                match r.field_index(&child, FIELDS) {
+                    #(#arms)*
+                    _ => #any_field.push(r.read_element_raw(&child)?),
+                }
+            }
+            Ok(Self { #(#inits),* })
+        }
+    } else {
+        let arms = arms.iter().map(|(i, body)| quote!(#i => #body,));
+        quote! {
+            const FIELDS: &[xml::Field] = &[#(#table),*];
+            #(#read_attrs)*
+            #(#locals)*
+            while let Some((i, child)) = r.next_child(start, FIELDS)? {
+                match i {
+                    #(#arms)*
+                    _ => r.skip(&child)?,
+                }
+            }
+            Ok(Self { #(#inits),* })
+        }
+    };
+
+    quote! {
+        #type_docs
+        #derive
+        pub struct #name { #(#fields)* }
+        #debug_impl
+        impl xml::ToXml for #name {
+            #write_attributes
+            fn write_content(&self, #w_param: &mut xml::XmlWriter) -> Result<(), xml::WriteError> {
+                #(#writes)*
+                Ok(())
+            }
+        }
+        impl xml::FromXml for #name {
+            fn from_xml(r: &mut xml::XmlReader<'_>, start: &xml::Start<'_>) -> Result<Self, xml::ReadError> {
+                #read_body
+            }
+        }
+    }
+}
+
+fn render_enum(ctx: &Ctx, def: &Def, values: &[EnumValue]) -> TokenStream {
+    let rt = &ctx.rt;
+    let name = ident(&def.rust_name);
+    let type_docs = docs(
+        &def.docs,
+        &[
+            format!("XML: {}.", def.xml_name),
+            String::new(),
+            "A value this client does not know is kept in `Unknown`, so that a service adding \
+             a value does not break reading."
+                .into(),
+        ],
+    );
+    let variants = values.iter().map(|v| {
+        let var = ident(&v.variant);
+        let d = docs(&v.docs, &[format!("XML value `{}`.", v.value.replace('`', "'"))]);
+        quote!(#d #var,)
+    });
+    let as_str = values.iter().map(|v| {
+        let var = ident(&v.variant);
+        let value = &v.value;
+        quote!(Self::#var => #value,)
+    });
+    let from_str = values.iter().map(|v| {
+        let var = ident(&v.variant);
+        let value = &v.value;
+        quote!(#value => Self::#var,)
+    });
+    let all = values.iter().map(|v| {
+        let var = ident(&v.variant);
+        quote!(Self::#var)
+    });
+    let described: Vec<TokenStream> = values
+        .iter()
+        .filter(|v| !v.docs.is_empty())
+        .map(|v| {
+            let var = ident(&v.variant);
+            let text = v
+                .docs
+                .iter()
+                .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+                .join(" ");
+            quote!(Self::#var => Some(#text),)
+        })
+        .collect();
+    let description_body = if described.is_empty() {
+        quote!(None)
+    } else {
+        quote!(match self { #(#described)* _ => None })
+    };
+    quote! {
+        #type_docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#variants)*
+            /// A value the schema does not define, kept exactly as received.
+            Unknown(String),
+        }
+        impl #name {
+            /// Every value the schema defines, in schema order.
+            pub const VALUES: &'static [Self] = &[#(#all),*];
+            /// The value as written in XML.
+            pub fn as_str(&self) -> &str {
+                match self { #(#as_str)* Self::Unknown(s) => s }
+            }
+            /// The schema's documentation of this value, if it has any.
+            pub fn description(&self) -> Option<&'static str> {
+                #description_body
+            }
+        }
+        impl ::core::convert::From<&str> for #name {
+            fn from(s: &str) -> Self {
+                match s { #(#from_str)* other => Self::Unknown(other.to_owned()) }
+            }
+        }
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl xml::SimpleValue for #name {
+            fn to_text(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+            fn from_text(text: &str) -> Result<Self, xml::ValueError> {
+                Ok(Self::from(text))
+            }
+        }
+        #rt::simple_xml_value!(#name);
+    }
+}
+
+fn render_choice(ctx: &mut Ctx, model: &Model<'_>, def: &Def, alts: &[ChoiceAlt]) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let type_docs = docs(&def.docs, &[format!("XML: {}.", def.xml_name)]);
+    let mut variants = Vec::new();
+    let mut writes = Vec::new();
+    for a in alts {
+        let var = ident(&a.variant);
+        let xml = &a.xml_name;
+        let ns = ctx.ns(&a.ns);
+        let mut ty = ctx.ty(model, &a.ty);
+        if a.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        if a.nillable {
+            ty = quote!(Option<#ty>);
+        }
+        if a.many {
+            ty = quote!(Vec<#ty>);
+        }
+        let d = docs(
+            &a.docs,
+            &[format!("XML element `{xml}` ({}).", xsd_name(model, &a.ty))],
+        );
+        variants.push(quote!(#d #var(#ty),));
+        writes.push(match (a.many, a.nillable) {
+            (false, false) => quote!(Self::#var(v) => w.element(#ns, #xml, v),),
+            (false, true) => quote!(Self::#var(v) => w.nillable(#ns, #xml, v),),
+            (true, false) => quote!(Self::#var(v) => w.repeated(#ns, #xml, v),),
+            (true, true) => quote!(Self::#var(v) => w.repeated_nillable(#ns, #xml, v),),
+        });
+    }
+    let body = if writes.is_empty() {
+        quote!(let _ = w; Ok(()))
+    } else {
+        quote!(match self { #(#writes)* })
+    };
+    quote! {
+        #type_docs
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name { #(#variants)* }
+        impl xml::ToXml for #name {
+            fn write_content(&self, w: &mut xml::XmlWriter) -> Result<(), xml::WriteError> {
+                #body
+            }
+        }
+    }
+}

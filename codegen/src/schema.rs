@@ -1,0 +1,224 @@
+//! The XML Schema side: runs xsd-parser's parser and interpreter over the inline schemas of a
+//! WSDL (or a bare XSD) and the local files they import or include, and turns its failures into
+//! errors that name the file, the element and the construct.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, Cursor};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use roxmltree::Node;
+use url::Url;
+use xsd_parser::models::meta::MetaTypes;
+use xsd_parser::pipeline::parser::resolver::{ResolveRequest, ResolveResult, Resolver};
+use xsd_parser::pipeline::parser::Parser;
+use xsd_parser::Interpreter;
+
+use crate::error::Error;
+use crate::wsdl::{describe, parse_xml, InlineSchema, XS_NS};
+
+/// Serves inline schemas from memory and everything else from local files, and remembers what
+/// it read so that diagnostics can look at the same files.
+#[derive(Debug)]
+struct LocalResolver {
+    inline: BTreeMap<Url, String>,
+    loaded: Rc<RefCell<Vec<PathBuf>>>,
+}
+
+impl Resolver for LocalResolver {
+    type Buffer = Box<dyn BufRead>;
+    type Error = String;
+
+    fn resolve(&mut self, req: &ResolveRequest) -> ResolveResult<Self> {
+        let url = match &req.current_location {
+            Some(current) => current.join(&req.requested_location),
+            None => Url::parse(&req.requested_location),
+        }
+        .map_err(|e| format!("bad location {:?}: {e}", req.requested_location))?;
+        if let Some(text) = self.inline.get(&url) {
+            let buffer: Box<dyn BufRead> = Box::new(Cursor::new(text.clone().into_bytes()));
+            return Ok(Some((None, url, buffer)));
+        }
+        let from = req
+            .current_location
+            .as_ref()
+            .and_then(|u| u.to_file_path().ok())
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "the generator".into());
+        if url.scheme() != "file" {
+            return Err(format!(
+                "{from} refers to {:?}, which is not a local file; the generator never uses the \
+                 network: save it next to the WSDL and refer to it by a relative path",
+                req.requested_location
+            ));
+        }
+        let path = url
+            .to_file_path()
+            .map_err(|()| format!("bad file location {url}"))?;
+        let data = std::fs::read(&path).map_err(|e| {
+            format!(
+                "{from}: the schema it imports or includes, {:?} ({}), cannot be read: {e}",
+                req.requested_location,
+                path.display()
+            )
+        })?;
+        self.loaded.borrow_mut().push(path.clone());
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_owned);
+        let buffer: Box<dyn BufRead> = Box::new(Cursor::new(data));
+        Ok(Some((name, url, buffer)))
+    }
+}
+
+/// The schema model of a service description, ready for rendering.
+pub(crate) struct SchemaModel {
+    pub types: MetaTypes,
+    /// Schema files read from disk (imports and includes), for `rerun-if-changed`.
+    pub files: Vec<PathBuf>,
+}
+
+/// Where the schemas come from.
+pub(crate) enum SchemaSource<'a> {
+    /// The inline schemas of a WSDL.
+    Inline(&'a [InlineSchema]),
+    /// A bare XSD file.
+    File(&'a Path),
+}
+
+fn inline_url(schema: &InlineSchema) -> Result<Url, Error> {
+    let mut url = Url::from_file_path(&schema.file).map_err(|()| {
+        Error::at(
+            &schema.file,
+            "(file)",
+            "path",
+            "the path cannot be turned into a file URL",
+        )
+    })?;
+    url.set_fragment(Some(&format!("schema{}", schema.index)));
+    Ok(url)
+}
+
+/// Parses and interprets the schemas.
+pub(crate) fn load(source: SchemaSource<'_>, main_file: &Path) -> Result<SchemaModel, Error> {
+    let loaded = Rc::new(RefCell::new(Vec::new()));
+    let mut inline = BTreeMap::new();
+    let mut roots = Vec::new();
+    match &source {
+        SchemaSource::Inline(schemas) => {
+            for s in *schemas {
+                let url = inline_url(s)?;
+                inline.insert(url.clone(), s.text.clone());
+                roots.push(url);
+            }
+        }
+        SchemaSource::File(path) => {
+            let canonical = path.canonicalize().map_err(|e| Error::io(path, e))?;
+            let url = Url::from_file_path(&canonical)
+                .map_err(|()| Error::at(path, "(file)", "path", "not a valid file path"))?;
+            roots.push(url);
+        }
+    }
+    let resolver = LocalResolver {
+        inline,
+        loaded: Rc::clone(&loaded),
+    };
+    let mut parser = Parser::new()
+        .with_resolver(resolver)
+        .resolve_includes(true)
+        .with_default_namespaces();
+    for url in roots {
+        parser = parser.add_schema_from_url(url).map_err(|e| {
+            Error::at(main_file, "xs:schema", "xs:import / xs:include", e.to_string())
+        })?;
+    }
+    let schemas = parser.finish();
+    let interpreted = Interpreter::new(&schemas)
+        .with_buildin_types()
+        .and_then(Interpreter::with_default_typedefs)
+        .and_then(Interpreter::with_xs_any_type)
+        .and_then(Interpreter::finish);
+    match interpreted {
+        Ok((types, _)) => Ok(SchemaModel {
+            types,
+            files: loaded.borrow().clone(),
+        }),
+        Err(e) => {
+            let mut files = vec![main_file.to_owned()];
+            files.extend(loaded.borrow().iter().cloned());
+            Err(diagnose(&files, &e.to_string()).unwrap_or_else(|| {
+                Error::at(main_file, "xs:schema", "XML Schema", e.to_string())
+            }))
+        }
+    }
+}
+
+/// Looks for a reference to a type, element, group or attribute that no schema defines, to
+/// report where it is used. Returns `None` when none is found.
+fn diagnose(files: &[PathBuf], message: &str) -> Option<Error> {
+    let mut texts = Vec::new();
+    for f in files {
+        texts.push((f.clone(), std::fs::read_to_string(f).ok()?));
+    }
+    let mut defined: BTreeSet<(String, &'static str, String)> = BTreeSet::new();
+    let mut docs = Vec::new();
+    for (file, text) in &texts {
+        docs.push((file, parse_xml(file, text).ok()?));
+    }
+    for (_, doc) in &docs {
+        for schema in doc.descendants().filter(|n| n.has_tag_name((XS_NS, "schema"))) {
+            let tns = schema.attribute("targetNamespace").unwrap_or("").to_owned();
+            for def in schema.children().filter(Node::is_element) {
+                let kind = match def.tag_name().name() {
+                    "complexType" | "simpleType" => "type",
+                    "element" => "element",
+                    "attribute" => "attribute",
+                    "group" => "group",
+                    "attributeGroup" => "attributeGroup",
+                    _ => continue,
+                };
+                if let Some(name) = def.attribute("name") {
+                    defined.insert((tns.clone(), kind, name.to_owned()));
+                }
+            }
+        }
+    }
+    for (file, doc) in &docs {
+        for node in doc.descendants().filter(|n| n.tag_name().namespace() == Some(XS_NS)) {
+            let refs: &[(&str, &'static str)] = match node.tag_name().name() {
+                "element" => &[("type", "type"), ("ref", "element")],
+                "attribute" => &[("type", "type"), ("ref", "attribute")],
+                "extension" | "restriction" => &[("base", "type")],
+                "list" => &[("itemType", "type")],
+                "group" => &[("ref", "group")],
+                "attributeGroup" => &[("ref", "attributeGroup")],
+                _ => continue,
+            };
+            for (attr, kind) in refs {
+                let Some(value) = node.attribute(*attr) else { continue };
+                let (prefix, local) = match value.split_once(':') {
+                    Some((p, l)) => (Some(p), l),
+                    None => (None, value),
+                };
+                let ns = node.lookup_namespace_uri(prefix).unwrap_or("");
+                if ns == XS_NS {
+                    continue;
+                }
+                if !defined.contains(&(ns.to_owned(), *kind, local.to_owned())) {
+                    return Some(Error::at(
+                        file,
+                        describe(node),
+                        format!("xs:{} {attr}=", node.tag_name().name()),
+                        format!(
+                            "refers to the {kind} {value:?} ({{{ns}}}{local}), which no schema \
+                             defines ({message})"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
