@@ -135,7 +135,7 @@ fn check_request_body(req: &RecordedRequest) {
 
 #[tokio::test]
 async fn soap11_request_and_response() {
-    let server = TestServer::start(|req: RecordedRequest| {
+    let server = TestServer::start(|req| {
         TestResponse::soap11(GOOD_RESPONSE)
             .with_header("x-seen-action", req.header("soapaction").unwrap_or("-"))
     })
@@ -601,7 +601,7 @@ async fn connection_refused_is_a_transport_error() {
 
 #[tokio::test]
 async fn session_cookie_round_trip() {
-    let server = TestServer::start(|req: RecordedRequest| {
+    let server = TestServer::start(|req| {
         if req.cookie("ASP.NET_SessionId").is_none() {
             TestResponse::soap11(GOOD_RESPONSE).with_header(
                 "set-cookie",
@@ -730,7 +730,7 @@ async fn one_way_operations() {
 
 #[tokio::test]
 async fn async_handlers_and_concurrent_calls_from_many_tasks() {
-    let server = TestServer::start(|req: RecordedRequest| async move {
+    let server = TestServer::start(|req| async move {
         tokio::time::sleep(Duration::from_millis(20)).await;
         let (_, _, children) = body_child(&req.body);
         let id = &children[0].2;

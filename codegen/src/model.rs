@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use xsd_parser::models::meta::{
-    AttributeMetaVariant, BuildInMeta, ComplexMeta, ElementMeta, ElementMetaVariant, ElementMode, GroupMeta,
-    MetaType, MetaTypeVariant, MetaTypes,
+    AttributeMetaVariant, BuildInMeta, ComplexMeta, ElementMeta, ElementMetaVariant, ElementMode,
+    GroupMeta, MetaType, MetaTypeVariant, MetaTypes,
 };
 use xsd_parser::models::schema::xs::{AttributeUseType, FormChoiceType};
 use xsd_parser::models::schema::{MaxOccurs, NamespaceId};
@@ -167,10 +167,8 @@ fn builtin(name: &str) -> Option<&'static str> {
         "string" | "normalizedString" | "token" | "anyURI" | "QName" | "NOTATION" | "NCName"
         | "Name" | "ID" | "IDREF" | "IDREFS" | "ENTITY" | "ENTITIES" | "NMTOKEN" | "NMTOKENS"
         | "language" | "date" | "dateTime" | "time" | "duration" | "gDay" | "gMonth"
-        | "gMonthDay" | "gYear" | "gYearMonth" | "base64Binary" | "hexBinary"
-        | "anySimpleType" | "dateTimeStamp" | "dayTimeDuration" | "yearMonthDuration" => {
-            "String"
-        }
+        | "gMonthDay" | "gYear" | "gYearMonth" | "base64Binary" | "hexBinary" | "anySimpleType"
+        | "dateTimeStamp" | "dayTimeDuration" | "yearMonthDuration" => "String",
         "boolean" => "bool",
         "float" => "f32",
         "double" => "f64",
@@ -321,9 +319,8 @@ impl<'t> Model<'t> {
                 }
             }
             MetaTypeVariant::Union(_) => {
-                self.notes.insert(format!(
-                    "union type {name} is kept as its text (String)"
-                ));
+                self.notes
+                    .insert(format!("union type {name} is kept as its text (String)"));
                 TypeRef::Builtin {
                     path: "String",
                     xsd: format!("{name} (xs:union)"),
@@ -431,7 +428,11 @@ impl<'t> Model<'t> {
         if let Some(content) = &c.content {
             let is_group = matches!(
                 self.types.items.get(content).map(|m| &m.variant),
-                Some(MetaTypeVariant::Sequence(_) | MetaTypeVariant::All(_) | MetaTypeVariant::Choice(_))
+                Some(
+                    MetaTypeVariant::Sequence(_)
+                        | MetaTypeVariant::All(_)
+                        | MetaTypeVariant::Choice(_)
+                )
             );
             if is_group {
                 self.group_members(content, Occurs::One, &mut members, owner);

@@ -88,13 +88,27 @@ mod tests {
     #[test]
     fn names_are_valid_and_unique() {
         let mut s = Scope::with_reserved(&["Unknown"]);
-        let names: Vec<String> = ["getGroup_OK", "getGroupOK", "getGroup-OK", "Unknown", "2FA", ""]
-            .iter()
-            .map(|n| s.claim(type_name(n)))
-            .collect();
+        let names: Vec<String> = [
+            "getGroup_OK",
+            "getGroupOK",
+            "getGroup-OK",
+            "Unknown",
+            "2FA",
+            "",
+        ]
+        .iter()
+        .map(|n| s.claim(type_name(n)))
+        .collect();
         assert_eq!(
             names,
-            ["GetGroupOk", "GetGroupOk2", "GetGroupOk3", "Unknown2", "V2fa", "Empty"]
+            [
+                "GetGroupOk",
+                "GetGroupOk2",
+                "GetGroupOk3",
+                "Unknown2",
+                "V2fa",
+                "Empty"
+            ]
         );
         let mut f = Scope::default();
         let fields: Vec<String> = ["type", "Type", "self", "iNodeID", "i_node_id", "v2"]
@@ -103,7 +117,7 @@ mod tests {
             .collect();
         assert_eq!(
             fields,
-            ["type_", "type__2", "self_", "i_node_id", "i_node_id2", "v2"]
+            ["type_", "type_2", "self_", "i_node_id", "i_node_id2", "v2"]
         );
     }
 }

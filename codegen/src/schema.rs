@@ -64,10 +64,7 @@ impl Resolver for LocalResolver {
             )
         })?;
         self.loaded.borrow_mut().push(path.clone());
-        let name = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(str::to_owned);
+        let name = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned);
         let buffer: Box<dyn BufRead> = Box::new(Cursor::new(data));
         Ok(Some((name, url, buffer)))
     }
@@ -131,7 +128,12 @@ pub(crate) fn load(source: SchemaSource<'_>, main_file: &Path) -> Result<SchemaM
         .with_default_namespaces();
     for url in roots {
         parser = parser.add_schema_from_url(url).map_err(|e| {
-            Error::at(main_file, "xs:schema", "xs:import / xs:include", e.to_string())
+            Error::at(
+                main_file,
+                "xs:schema",
+                "xs:import / xs:include",
+                e.to_string(),
+            )
         })?;
     }
     let schemas = parser.finish();
@@ -148,9 +150,8 @@ pub(crate) fn load(source: SchemaSource<'_>, main_file: &Path) -> Result<SchemaM
         Err(e) => {
             let mut files = vec![main_file.to_owned()];
             files.extend(loaded.borrow().iter().cloned());
-            Err(diagnose(&files, &e.to_string()).unwrap_or_else(|| {
-                Error::at(main_file, "xs:schema", "XML Schema", e.to_string())
-            }))
+            Err(diagnose(&files, &e.to_string())
+                .unwrap_or_else(|| Error::at(main_file, "xs:schema", "XML Schema", e.to_string())))
         }
     }
 }
@@ -168,7 +169,10 @@ fn diagnose(files: &[PathBuf], message: &str) -> Option<Error> {
         docs.push((file, parse_xml(file, text).ok()?));
     }
     for (_, doc) in &docs {
-        for schema in doc.descendants().filter(|n| n.has_tag_name((XS_NS, "schema"))) {
+        for schema in doc
+            .descendants()
+            .filter(|n| n.has_tag_name((XS_NS, "schema")))
+        {
             let tns = schema.attribute("targetNamespace").unwrap_or("").to_owned();
             for def in schema.children().filter(Node::is_element) {
                 let kind = match def.tag_name().name() {
@@ -186,7 +190,10 @@ fn diagnose(files: &[PathBuf], message: &str) -> Option<Error> {
         }
     }
     for (file, doc) in &docs {
-        for node in doc.descendants().filter(|n| n.tag_name().namespace() == Some(XS_NS)) {
+        for node in doc
+            .descendants()
+            .filter(|n| n.tag_name().namespace() == Some(XS_NS))
+        {
             let refs: &[(&str, &'static str)] = match node.tag_name().name() {
                 "element" => &[("type", "type"), ("ref", "element")],
                 "attribute" => &[("type", "type"), ("ref", "attribute")],
@@ -197,7 +204,9 @@ fn diagnose(files: &[PathBuf], message: &str) -> Option<Error> {
                 _ => continue,
             };
             for (attr, kind) in refs {
-                let Some(value) = node.attribute(*attr) else { continue };
+                let Some(value) = node.attribute(*attr) else {
+                    continue;
+                };
                 let (prefix, local) = match value.split_once(':') {
                     Some((p, l)) => (Some(p), l),
                     None => (None, value),

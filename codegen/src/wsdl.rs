@@ -316,7 +316,11 @@ pub(crate) fn describe(node: Node<'_, '_>) -> String {
 }
 
 /// Resolves a `location` to a local file next to `file`, refusing remote locations.
-pub(crate) fn resolve_local(file: &Path, location: &str, node: Node<'_, '_>) -> Result<PathBuf, Error> {
+pub(crate) fn resolve_local(
+    file: &Path,
+    location: &str,
+    node: Node<'_, '_>,
+) -> Result<PathBuf, Error> {
     if location.contains("://") && !location.starts_with("file://") {
         return Err(Error::at(
             file,
@@ -392,10 +396,16 @@ fn local_qname(tns: &str, name: &str) -> QName {
 fn read_message(file: &Path, node: Node<'_, '_>, tns: &str) -> Result<Message, Error> {
     let name = local_qname(tns, required(file, node, "name")?);
     let mut parts = Vec::new();
-    for p in node.children().filter(|n| n.has_tag_name((WSDL_NS, "part"))) {
+    for p in node
+        .children()
+        .filter(|n| n.has_tag_name((WSDL_NS, "part")))
+    {
         parts.push(Part {
             name: required(file, p, "name")?.to_owned(),
-            element: p.attribute("element").map(|v| qname(file, p, v)).transpose()?,
+            element: p
+                .attribute("element")
+                .map(|v| qname(file, p, v))
+                .transpose()?,
             type_: p.attribute("type").map(|v| qname(file, p, v)).transpose()?,
         });
     }
@@ -405,7 +415,10 @@ fn read_message(file: &Path, node: Node<'_, '_>, tns: &str) -> Result<Message, E
 fn read_port_type(file: &Path, node: Node<'_, '_>, tns: &str) -> Result<PortType, Error> {
     let name = local_qname(tns, required(file, node, "name")?);
     let mut operations = Vec::new();
-    for op in node.children().filter(|n| n.has_tag_name((WSDL_NS, "operation"))) {
+    for op in node
+        .children()
+        .filter(|n| n.has_tag_name((WSDL_NS, "operation")))
+    {
         let msg = |tag: &str| -> Result<Option<QName>, Error> {
             op.children()
                 .find(|n| n.has_tag_name((WSDL_NS, tag)))
@@ -473,10 +486,13 @@ fn read_bound_message(file: &Path, node: Option<Node<'_, '_>>) -> Result<BoundMe
             .map(|p| p.split_whitespace().map(str::to_owned).collect());
     }
     for n in node.children().filter(|n| {
-        n.has_tag_name((SOAP11_BINDING_NS, "header")) || n.has_tag_name((SOAP12_BINDING_NS, "header"))
+        n.has_tag_name((SOAP11_BINDING_NS, "header"))
+            || n.has_tag_name((SOAP12_BINDING_NS, "header"))
     }) {
         let message = qname(file, n, required(file, n, "message")?)?;
-        bound.headers.push((message, required(file, n, "part")?.to_owned()));
+        bound
+            .headers
+            .push((message, required(file, n, "part")?.to_owned()));
         if n.attribute("use") == Some("encoded") {
             bound.encoded = true;
         }
@@ -495,7 +511,10 @@ fn read_binding(file: &Path, node: Node<'_, '_>, tns: &str) -> Result<Binding, E
     };
     let mut operations = Vec::new();
     if version.is_some() {
-        for op in node.children().filter(|n| n.has_tag_name((WSDL_NS, "operation"))) {
+        for op in node
+            .children()
+            .filter(|n| n.has_tag_name((WSDL_NS, "operation")))
+        {
             let soap_op = soap_child(op, "operation").map(|(_, n)| n);
             let style = match soap_op {
                 Some(n) => parse_style(file, n, default_style)?,
@@ -524,7 +543,10 @@ fn read_binding(file: &Path, node: Node<'_, '_>, tns: &str) -> Result<Binding, E
 
 fn read_service(file: &Path, node: Node<'_, '_>) -> Result<Service, Error> {
     let mut ports = Vec::new();
-    for p in node.children().filter(|n| n.has_tag_name((WSDL_NS, "port"))) {
+    for p in node
+        .children()
+        .filter(|n| n.has_tag_name((WSDL_NS, "port")))
+    {
         ports.push(Port {
             name: required(file, p, "name")?.to_owned(),
             binding: qname(file, p, required(file, p, "binding")?)?,

@@ -380,16 +380,14 @@ impl SoapClient {
     {
         let op = *op;
         let span = call_span(&op);
-        let body = span.in_scope(|| match op.output {
-            None => Err(Error::OneWay { operation: op.name }),
-            Some(_) => Ok(envelope::write_request(
-                op.version, op.input, request, headers,
-            )?),
+        let prepared = span.in_scope(|| {
+            let output = op.output.ok_or(Error::OneWay { operation: op.name })?;
+            let body = envelope::write_request(op.version, op.input, request, headers)?;
+            Ok::<_, Error>((output, body))
         });
         let client = self.clone();
         async move {
-            let body = body.inspect_err(log_failure)?;
-            let output = op.output.ok_or(Error::OneWay { operation: op.name })?;
+            let (output, body) = prepared.inspect_err(log_failure)?;
             let response = client.post(&op, body).await.inspect_err(log_failure)?;
             response.into_result(output).inspect_err(log_failure)
         }

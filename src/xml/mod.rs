@@ -90,7 +90,9 @@ macro_rules! simple_xml_value {
     )*};
 }
 
-simple_xml_value!(String, bool, i8, i16, i32, i64, i128, u8, u16, u32, u64, u128, f32, f64, Decimal);
+simple_xml_value!(
+    String, bool, i8, i16, i32, i64, i128, u8, u16, u32, u64, u128, f32, f64, Decimal
+);
 
 impl<T: SimpleValue> ToXml for List<T> {
     fn write_content(&self, w: &mut XmlWriter) -> Result<(), WriteError> {

@@ -216,9 +216,19 @@ impl<'a> XmlReader<'a> {
             match event {
                 Event::Start(tag) => {
                     self.enter()?;
-                    return Ok(Start { tag, empty: false, offset: pos });
+                    return Ok(Start {
+                        tag,
+                        empty: false,
+                        offset: pos,
+                    });
                 }
-                Event::Empty(tag) => return Ok(Start { tag, empty: true, offset: pos }),
+                Event::Empty(tag) => {
+                    return Ok(Start {
+                        tag,
+                        empty: true,
+                        offset: pos,
+                    })
+                }
                 Event::Decl(decl) => {
                     if let Some(enc) = decl.encoding() {
                         let enc = enc.map_err(|e| malformed(pos, e))?;
@@ -273,9 +283,19 @@ impl<'a> XmlReader<'a> {
             match event {
                 Event::Start(tag) => {
                     self.enter()?;
-                    return Ok(Some(Start { tag, empty: false, offset: pos }));
+                    return Ok(Some(Start {
+                        tag,
+                        empty: false,
+                        offset: pos,
+                    }));
                 }
-                Event::Empty(tag) => return Ok(Some(Start { tag, empty: true, offset: pos })),
+                Event::Empty(tag) => {
+                    return Ok(Some(Start {
+                        tag,
+                        empty: true,
+                        offset: pos,
+                    }))
+                }
                 Event::End(_) => {
                     self.depth = self.depth.saturating_sub(1);
                     return Ok(None);
@@ -288,7 +308,9 @@ impl<'a> XmlReader<'a> {
                 Event::DocType(_) => return Err(ReadError::DoctypeForbidden),
                 Event::GeneralRef(r) => check_reference(&r)?,
                 Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Decl(_) => return Err(malformed(pos, "XML declaration inside the document")),
+                Event::Decl(_) => {
+                    return Err(malformed(pos, "XML declaration inside the document"))
+                }
             }
         }
     }
@@ -366,8 +388,12 @@ impl<'a> XmlReader<'a> {
             let pos = self.position_now();
             let event = self.inner.read_event().map_err(|e| malformed(pos, e))?;
             match event {
-                Event::Text(t) => push(&mut text, t.xml10_content().map_err(|e| malformed(pos, e))?),
-                Event::CData(c) => push(&mut text, c.xml10_content().map_err(|e| malformed(pos, e))?),
+                Event::Text(t) => {
+                    push(&mut text, t.xml10_content().map_err(|e| malformed(pos, e))?)
+                }
+                Event::CData(c) => {
+                    push(&mut text, c.xml10_content().map_err(|e| malformed(pos, e))?)
+                }
                 Event::GeneralRef(r) => {
                     let s = resolve_reference(&r)?;
                     push(&mut text, Cow::Owned(s));
@@ -386,7 +412,9 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::DocType(_) => return Err(ReadError::DoctypeForbidden),
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Decl(_) => return Err(malformed(pos, "XML declaration inside the document")),
+                Event::Decl(_) => {
+                    return Err(malformed(pos, "XML declaration inside the document"))
+                }
             }
         }
         self.depth = self.depth.saturating_sub(1);
@@ -443,10 +471,9 @@ impl<'a> XmlReader<'a> {
             let (resolved, local) = self.inner.resolve_attribute(key);
             if local.as_ref() == name.as_bytes() && ns_matches(&resolved, ns) {
                 let value = attr.unescape_value().map_err(|e| match e {
-                    quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(
-                        _,
-                        name,
-                    )) => ReadError::EntityForbidden { name },
+                    quick_xml::Error::Escape(
+                        quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
+                    ) => ReadError::EntityForbidden { name },
                     other => malformed(self.position_now(), other),
                 })?;
                 return Ok(Some(value.into_owned()));
@@ -464,10 +491,12 @@ impl<'a> XmlReader<'a> {
     ) -> Result<Option<T>, ReadError> {
         match self.attribute_text(start, ns, name)? {
             None => Ok(None),
-            Some(text) => T::from_text(&text).map(Some).map_err(|source| ReadError::InvalidValue {
-                element: format!("{}/@{name}", start.qualified_name()),
-                source,
-            }),
+            Some(text) => T::from_text(&text)
+                .map(Some)
+                .map_err(|source| ReadError::InvalidValue {
+                    element: format!("{}/@{name}", start.qualified_name()),
+                    source,
+                }),
         }
     }
 

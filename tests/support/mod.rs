@@ -289,37 +289,24 @@ impl hyper::body::Body for TestBody {
 type BoxFuture = Pin<Box<dyn Future<Output = TestResponse> + Send>>;
 type BoxHandler = Arc<dyn Fn(RecordedRequest) -> BoxFuture + Send + Sync>;
 
-/// Marker for handlers that return a [`TestResponse`] directly.
-pub struct SyncHandler;
-/// Marker for handlers that return a future of a [`TestResponse`].
-pub struct AsyncHandler;
-
-/// A request handler: a closure `Fn(RecordedRequest) -> TestResponse`, or one returning a
-/// future of a `TestResponse`.
-pub trait Handler<Marker>: Send + Sync + 'static {
-    /// Boxes the handler.
-    fn boxed(self) -> BoxHandler;
+/// What a handler returns: a [`TestResponse`], or a future of one (for an async handler).
+pub trait HandlerOutput: Send + 'static {
+    /// The response as a boxed future.
+    fn into_future(self) -> BoxFuture;
 }
 
-impl<F> Handler<SyncHandler> for F
-where
-    F: Fn(RecordedRequest) -> TestResponse + Send + Sync + 'static,
-{
-    fn boxed(self) -> BoxHandler {
-        Arc::new(move |req| {
-            let response = self(req);
-            Box::pin(std::future::ready(response))
-        })
+impl HandlerOutput for TestResponse {
+    fn into_future(self) -> BoxFuture {
+        Box::pin(std::future::ready(self))
     }
 }
 
-impl<F, Fut> Handler<AsyncHandler> for F
+impl<F> HandlerOutput for F
 where
-    F: Fn(RecordedRequest) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = TestResponse> + Send + 'static,
+    F: Future<Output = TestResponse> + Send + 'static,
 {
-    fn boxed(self) -> BoxHandler {
-        Arc::new(move |req| Box::pin(self(req)))
+    fn into_future(self) -> BoxFuture {
+        Box::pin(self)
     }
 }
 
@@ -344,8 +331,12 @@ impl std::fmt::Debug for TestServer {
 impl TestServer {
     /// Starts a server that answers every request with `handler`. Requests are recorded (before
     /// the handler runs) and listed by [`TestServer::requests`].
-    pub async fn start<M, H: Handler<M>>(handler: H) -> TestServer {
-        let handler = handler.boxed();
+    pub async fn start<H, R>(handler: H) -> TestServer
+    where
+        H: Fn(RecordedRequest) -> R + Send + Sync + 'static,
+        R: HandlerOutput,
+    {
+        let handler: BoxHandler = Arc::new(move |req| handler(req).into_future());
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("TestServer: cannot bind 127.0.0.1:0");
@@ -361,7 +352,7 @@ impl TestServer {
 
     /// A server that answers every request with a copy of `response`.
     pub async fn always(response: TestResponse) -> TestServer {
-        Self::start(move |_req: RecordedRequest| response.clone()).await
+        Self::start(move |_| response.clone()).await
     }
 
     /// A server that answers the n-th request with the n-th response, and with the last one
@@ -372,7 +363,7 @@ impl TestServer {
             "TestServer::sequence needs a response"
         );
         let next = Arc::new(Mutex::new(0usize));
-        Self::start(move |_req: RecordedRequest| {
+        Self::start(move |_| {
             let mut n = next.lock().unwrap();
             let response = responses[(*n).min(responses.len() - 1)].clone();
             *n += 1;

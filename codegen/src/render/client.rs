@@ -41,7 +41,11 @@ fn field(ctx: &mut Ctx, q: &QName) -> TokenStream {
 }
 
 /// The client types of every port.
-pub(crate) fn render_clients(ctx: &mut Ctx, model: &Model<'_>, ports: &[PortClient]) -> TokenStream {
+pub(crate) fn render_clients(
+    ctx: &mut Ctx,
+    model: &Model<'_>,
+    ports: &[PortClient],
+) -> TokenStream {
     let items: Vec<TokenStream> = ports.iter().map(|p| render_port(ctx, model, p)).collect();
     quote!(#(#items)*)
 }
@@ -95,7 +99,10 @@ fn render_port(ctx: &mut Ctx, model: &Model<'_>, port: &PortClient) -> TokenStre
             let req_ty = ctx.ty(model, &op.input.1);
             let input = field(ctx, &op.input.0);
             let mut lines = vec![
-                format!("Operation `{}` ({version_text}, SOAP action `{}`).", op.name, op.soap_action),
+                format!(
+                    "Operation `{}` ({version_text}, SOAP action `{}`).",
+                    op.name, op.soap_action
+                ),
                 String::new(),
                 format!(
                     "Sends element `{}` ({}).",

@@ -124,7 +124,11 @@ pub(crate) fn docs(schema_docs: &[String], generated: &[String]) -> TokenStream 
     }
     lines.extend(generated.iter().cloned());
     let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)

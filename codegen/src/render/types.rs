@@ -80,7 +80,13 @@ fn render_struct(
 
     if let Some(t) = text {
         let ty = ctx.ty(model, t);
-        let d = docs(&[], &[format!("The element's text content ({}).", xsd_name(model, t))]);
+        let d = docs(
+            &[],
+            &[format!(
+                "The element's text content ({}).",
+                xsd_name(model, t)
+            )],
+        );
         fields.push(quote!(#d pub value: #ty,));
         debug_fields.push(quote!(.field("value", &self.value)));
         writes.push(quote!(xml::ToXml::write_content(&self.value, w)?;));
@@ -310,9 +316,7 @@ fn render_struct(
             Ok(Self { #(#inits),* })
         }
     } else if has_any {
-        let arms = arms
-            .iter()
-            .map(|(i, body)| quote!(Some(#i) => #body,));
+        let arms = arms.iter().map(|(i, body)| quote!(Some(#i) => #body,));
         let any_field = members.iter().find_map(|m| match m {
             Member::Any { rust_name } => Some(ident(rust_name)),
             _ => None,
@@ -380,7 +384,10 @@ fn render_enum(ctx: &Ctx, def: &Def, values: &[EnumValue]) -> TokenStream {
     );
     let variants = values.iter().map(|v| {
         let var = ident(&v.variant);
-        let d = docs(&v.docs, &[format!("XML value `{}`.", v.value.replace('`', "'"))]);
+        let d = docs(
+            &v.docs,
+            &[format!("XML value `{}`.", v.value.replace('`', "'"))],
+        );
         quote!(#d #var,)
     });
     let as_str = values.iter().map(|v| {
