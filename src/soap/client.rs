@@ -37,6 +37,10 @@ pub const DEFAULT_USER_AGENT: &str = concat!("wsclient/", env!("CARGO_PKG_VERSIO
 /// `ASP.NET_SessionId`) are kept and sent back on later calls, unless disabled with
 /// [`SoapClientBuilder::cookie_store`].
 ///
+/// An answer is read as SOAP when its `Content-Type` is XML (`text/xml`, `application/xml`,
+/// `application/soap+xml` or another `+xml` type) or missing; see the [module
+/// documentation](crate::soap) for how the outcome of a call is decided.
+///
 /// Each call runs inside a `soap_call` tracing span (fields `operation` and `version`) and logs
 /// at debug level the HTTP status, the byte counts and the time taken, never the bodies or the
 /// header values.
@@ -551,6 +555,12 @@ fn log_failure(e: &Error) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn client_is_shareable_across_tasks() {
+        fn check<T: Clone + Send + Sync + 'static>() {}
+        check::<SoapClient>();
+    }
 
     #[test]
     fn recognises_xml_media_types() {

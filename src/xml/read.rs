@@ -470,12 +470,14 @@ impl<'a> XmlReader<'a> {
             }
             let (resolved, local) = self.inner.resolve_attribute(key);
             if local.as_ref() == name.as_bytes() && ns_matches(&resolved, ns) {
-                let value = attr.unescape_value().map_err(|e| match e {
-                    quick_xml::Error::Escape(
-                        quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
-                    ) => ReadError::EntityForbidden { name },
-                    other => malformed(self.position_now(), other),
-                })?;
+                let value = attr
+                    .decode_and_unescape_value(self.inner.decoder())
+                    .map_err(|e| match e {
+                        quick_xml::Error::Escape(
+                            quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
+                        ) => ReadError::EntityForbidden { name },
+                        other => malformed(self.position_now(), other),
+                    })?;
                 return Ok(Some(value.into_owned()));
             }
         }
