@@ -6,6 +6,17 @@ fn main() -> ExitCode {
     let result = wsclient_build::configure()
         .runtime_crate("crate")
         .wsdl("wsdl/logmein-rescue/API.asmx.wsdl", "logmein_rescue")
+        .secret_word("usersession") // Archer: the *UserSession*Result elements carry the session token
+        .wsdl("wsdl/archer/general.asmx.wsdl", "archer_general")
+        .wsdl(
+            "wsdl/archer/accesscontrol.asmx.wsdl",
+            "archer_access_control",
+        )
+        .xsd(
+            "wsdl/archer/accesscontrol-results.xsd",
+            "archer_access_control_results",
+        )
+        .xsd("wsdl/commvault/rest-api.xsd", "commvault")
         .compile();
     match result {
         Ok(_) => ExitCode::SUCCESS,

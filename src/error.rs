@@ -5,14 +5,15 @@ use std::fmt::Write as _;
 use crate::soap::Fault;
 use crate::xml::{ReadError, WriteError};
 
-/// How many bytes of a response body are kept in [`Error::Http`] and [`Error::NotXml`].
+/// How many bytes of a response body are kept in [`Error::Http`], [`Error::NotXml`],
+/// [`Error::RestStatus`] and [`Error::RestNotXml`].
 const BODY_START_LEN: usize = 512;
 
 /// Why a call failed.
 ///
 /// Messages describe the problem for a person; they never include the request body, header
 /// values or credentials. The response body appears only as its first 512 bytes, in
-/// [`Error::Http`] and [`Error::NotXml`].
+/// [`Error::Http`], [`Error::NotXml`], [`Error::RestStatus`] and [`Error::RestNotXml`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -57,7 +58,7 @@ pub enum Error {
     Timeout,
 
     /// The service answered with an HTTP status other than 2xx, and no SOAP fault.
-    #[error("{}", response_message(*.status, "no SOAP fault", .content_type.as_deref(), .body_start))]
+    #[error("{}", response_message(*.status, Some("no SOAP fault"), .content_type.as_deref(), .body_start))]
     Http {
         /// The HTTP status.
         status: u16,
@@ -69,7 +70,7 @@ pub enum Error {
 
     /// The service answered with something other than a SOAP envelope (an HTML error page,
     /// an empty body, or a non-XML content type).
-    #[error("{}", response_message(*.status, "no SOAP envelope", .content_type.as_deref(), .body_start))]
+    #[error("{}", response_message(*.status, Some("no SOAP envelope"), .content_type.as_deref(), .body_start))]
     NotXml {
         /// The HTTP status.
         status: u16,
@@ -113,6 +114,29 @@ pub enum Error {
         /// The element that was expected.
         expected: String,
     },
+
+    /// An XML-over-HTTP call ([`crate::rest`]) was answered with an HTTP status other than 2xx.
+    #[error("{}", response_message(*.status, None, .content_type.as_deref(), .body_start))]
+    RestStatus {
+        /// The HTTP status.
+        status: u16,
+        /// The response's `Content-Type`, if any.
+        content_type: Option<String>,
+        /// The first 512 bytes of the response body, decoded leniently as UTF-8.
+        body_start: String,
+    },
+
+    /// An XML-over-HTTP call ([`crate::rest`]) was answered with a 2xx status but something
+    /// other than an XML document (an HTML page, an empty body, or a non-XML content type).
+    #[error("{}", response_message(*.status, Some("no XML document"), .content_type.as_deref(), .body_start))]
+    RestNotXml {
+        /// The HTTP status.
+        status: u16,
+        /// The response's `Content-Type`, if any.
+        content_type: Option<String>,
+        /// The first 512 bytes of the response body, decoded leniently as UTF-8.
+        body_start: String,
+    },
 }
 
 impl Error {
@@ -127,7 +151,10 @@ impl Error {
     /// The HTTP status of the response, when the failure came with one.
     pub fn http_status(&self) -> Option<u16> {
         match self {
-            Error::Http { status, .. } | Error::NotXml { status, .. } => Some(*status),
+            Error::Http { status, .. }
+            | Error::NotXml { status, .. }
+            | Error::RestStatus { status, .. }
+            | Error::RestNotXml { status, .. } => Some(*status),
             Error::Fault(f) => f.http_status,
             _ => None,
         }
@@ -170,6 +197,53 @@ impl Error {
                 content_type,
                 body_start,
             }
+        }
+    }
+}
+
+impl Error {
+    /// Builds [`Error::RestStatus`] or [`Error::RestNotXml`] from a response.
+    pub(crate) fn from_rest_response(
+        status: u16,
+        content_type: Option<String>,
+        body: &[u8],
+        is_xml_problem: bool,
+    ) -> Self {
+        let body_start = body_start(body);
+        if is_xml_problem {
+            Error::RestNotXml {
+                status,
+                content_type,
+                body_start,
+            }
+        } else {
+            Error::RestStatus {
+                status,
+                content_type,
+                body_start,
+            }
+        }
+    }
+
+    /// A short name of the kind of failure, for logs (never the message, which may quote the
+    /// response).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidEndpoint { .. } => "invalid endpoint",
+            Error::InvalidConfig { .. } => "invalid setting",
+            Error::InvalidSoapAction { .. } => "invalid SOAP action",
+            Error::OneWay { .. } => "one-way operation called for a response",
+            Error::Transport(_) => "transport",
+            Error::Timeout => "timeout",
+            Error::Http { .. } | Error::RestStatus { .. } => "HTTP status",
+            Error::NotXml { .. } => "not a SOAP envelope",
+            Error::RestNotXml { .. } => "not an XML document",
+            Error::Fault(_) => "SOAP fault",
+            Error::Xml(_) => "unreadable response",
+            Error::Write(_) => "request not writable",
+            Error::BodyTooLarge { .. } => "response too large",
+            Error::UnexpectedElement { .. } => "unexpected element",
+            Error::EmptyBody { .. } => "empty SOAP Body",
         }
     }
 }
@@ -226,11 +300,14 @@ fn transport_message(e: &reqwest::Error) -> String {
 
 fn response_message(
     status: u16,
-    missing: &str,
+    missing: Option<&str>,
     content_type: Option<&str>,
     body_start: &str,
 ) -> String {
-    let mut m = format!("the service answered with HTTP status {status} and {missing}");
+    let mut m = format!("the service answered with HTTP status {status}");
+    if let Some(missing) = missing {
+        let _ = write!(m, " and {missing}");
+    }
     match content_type {
         Some(ct) => {
             let _ = write!(m, " (content type `{ct}`)");
@@ -292,6 +369,28 @@ mod tests {
             e.to_string(),
             "the service answered with HTTP status 200 and no SOAP envelope (no content type); the body is empty"
         );
+    }
+
+    #[test]
+    fn rest_messages_are_readable() {
+        let e = Error::from_rest_response(
+            503,
+            Some("text/html".into()),
+            b"<html>Unavailable</html>",
+            false,
+        );
+        assert_eq!(
+            e.to_string(),
+            "the service answered with HTTP status 503 (content type `text/html`); the body starts with: <html>Unavailable</html>"
+        );
+        assert_eq!(e.http_status(), Some(503));
+        assert_eq!(e.kind(), "HTTP status");
+        let e = Error::from_rest_response(200, Some("application/json".into()), b"{}", true);
+        assert_eq!(
+            e.to_string(),
+            "the service answered with HTTP status 200 and no XML document (content type `application/json`); the body starts with: {}"
+        );
+        assert_eq!(e.http_status(), Some(200));
     }
 
     #[test]

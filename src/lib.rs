@@ -5,9 +5,15 @@ pub mod xml;
 
 pub mod soap;
 
+pub mod rest;
+
 mod error;
 pub use error::Error;
 
 pub mod secret;
 
 pub mod logmein_rescue;
+
+pub mod archer;
+
+pub mod commvault;

@@ -781,6 +781,7 @@ async fn logs_name_the_operation_but_never_the_bodies() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
+    support::trace_everything_globally();
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = TestServer::sequence(vec![

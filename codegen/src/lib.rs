@@ -292,12 +292,10 @@ pub fn generate_wsdl(path: &Path, options: &Options) -> Result<Generated, Error>
             };
             if !found {
                 let what = part.element.as_ref().or(part.type_.as_ref());
+                let (file, element) = &part.location;
                 return Err(Error::at(
-                    &main,
-                    format!(
-                        "<message name=\"{}\"> part `{}`",
-                        message.name.name, part.name
-                    ),
+                    file,
+                    format!("{element} in <message name=\"{}\">", message.name.name),
                     if part.element.is_some() {
                         "wsdl:part element="
                     } else {
@@ -447,6 +445,13 @@ fn body_type(
     }
 }
 
+/// Adds a warning unless it is already there (a binding used by several ports would repeat it).
+fn push_once(warnings: &mut Vec<String>, warning: String) {
+    if !warnings.contains(&warning) {
+        warnings.push(warning);
+    }
+}
+
 fn build_ports(
     defs: &Definitions,
     model: &mut Model<'_>,
@@ -473,34 +478,37 @@ fn build_ports(
                 let Some(aop) =
                     port_type.and_then(|pt| pt.operations.iter().find(|o| o.name == bop.name))
                 else {
-                    warnings.push(format!(
-                        "binding {} operation {} has no port type operation; skipped",
-                        binding.name.name, bop.name
-                    ));
+                    push_once(
+                        warnings,
+                        format!(
+                            "operation {} of binding {} has no port type operation; skipped",
+                            bop.name, binding.name.name
+                        ),
+                    );
                     continue;
                 };
                 let skip = |why: String, warnings: &mut Vec<String>| {
-                    warnings.push(format!(
-                        "operation {} on port {}: {why}; skipped",
-                        bop.name, port.name
-                    ));
-                };
-                if bop.input.encoded || bop.output.encoded {
-                    skip(
-                        "SOAP encoding (use=\"encoded\") is not supported".into(),
+                    push_once(
                         warnings,
+                        format!(
+                            "operation {} of binding {}: {why}; skipped",
+                            bop.name, binding.name.name
+                        ),
                     );
-                    continue;
-                }
+                };
                 if bop.style == Style::Rpc {
                     skip("rpc style is not supported yet".into(), warnings);
                     continue;
                 }
                 if !bop.input.headers.is_empty() || !bop.output.headers.is_empty() {
-                    warnings.push(format!(
-                        "operation {} on port {}: the SOAP headers it declares are not sent or read",
-                        bop.name, port.name
-                    ));
+                    push_once(
+                        warnings,
+                        format!(
+                            "operation {} of binding {}: the SOAP headers it declares are not \
+                             sent or read",
+                            bop.name, binding.name.name
+                        ),
+                    );
                 }
                 let input =
                     match body_type(defs, model, aop.input.as_ref(), bop.input.parts.as_ref()) {

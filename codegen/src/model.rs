@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use xsd_parser::models::meta::{
-    AttributeMetaVariant, BuildInMeta, ComplexMeta, ElementMeta, ElementMetaVariant, ElementMode,
-    GroupMeta, MetaType, MetaTypeVariant, MetaTypes,
+    AttributeMetaVariant, BuildInMeta, ComplexMeta, DynamicMeta, ElementMeta, ElementMetaVariant,
+    ElementMode, GroupMeta, MetaType, MetaTypeVariant, MetaTypes,
 };
 use xsd_parser::models::schema::xs::{AttributeUseType, FormChoiceType};
 use xsd_parser::models::schema::{MaxOccurs, NamespaceId};
@@ -73,6 +73,7 @@ pub(crate) struct AttributeField {
 #[derive(Debug, Clone)]
 pub(crate) struct ChoiceAlt {
     pub xml_name: String,
+    pub secret: bool,
     pub ns: Option<String>,
     pub ty: TypeRef,
     pub many: bool,
@@ -87,10 +88,13 @@ pub(crate) struct ChoiceAlt {
 pub(crate) enum Member {
     /// A child element.
     Element(ElementField),
-    /// An `xs:choice`, represented by a generated enum.
+    /// An `xs:choice` (or the substitution group of an element), represented by a generated
+    /// enum.
     Choice {
         def: usize,
         occurs: Occurs,
+        /// The XML name the field is named after (`choice`, or the group's head element).
+        name: String,
         rust_name: String,
     },
     /// `xs:any`: elements the schema leaves open, kept as raw XML.
@@ -140,6 +144,8 @@ pub(crate) struct Model<'t> {
     by_ident: BTreeMap<TypeIdent, TypeRef>,
     lookup: BTreeMap<(String, IdentType, String), TypeIdent>,
     secret: &'t dyn Fn(&str) -> bool,
+    /// The choice enum made for the substitution group of each head element met.
+    substitutions: BTreeMap<TypeIdent, usize>,
     /// Constructs met that are represented loosely, for the build's warnings.
     pub notes: BTreeSet<String>,
 }
@@ -203,6 +209,7 @@ impl<'t> Model<'t> {
             by_ident: BTreeMap::new(),
             lookup,
             secret,
+            substitutions: BTreeMap::new(),
             notes: BTreeSet::new(),
         }
     }
@@ -402,7 +409,9 @@ impl<'t> Model<'t> {
             match &a.variant {
                 AttributeMetaVariant::Type(t) => {
                     let xml_name = a.ident.name.as_str().to_owned();
+                    // A global attribute (used with `ref=`) is always qualified.
                     let ns = match a.form {
+                        _ if t.type_ == IdentType::Attribute => self.ns_uri(a.ident.ns),
                         FormChoiceType::Qualified => self.ns_uri(a.ident.ns),
                         FormChoiceType::Unqualified => None,
                     };
@@ -435,7 +444,9 @@ impl<'t> Model<'t> {
                 )
             );
             if is_group {
-                self.group_members(content, Occurs::One, &mut members, owner);
+                // The content group's own minOccurs/maxOccurs apply to all it holds.
+                let outer = occurs(c.min_occurs, c.max_occurs);
+                self.group_members(content, outer, &mut members, owner);
             } else {
                 text = Some(self.resolve(content));
             }
@@ -460,6 +471,12 @@ impl<'t> Model<'t> {
         };
         match &meta.variant {
             MetaTypeVariant::Sequence(g) | MetaTypeVariant::All(g) => {
+                if outer == Occurs::Many && g.elements.len() > 1 {
+                    self.notes.insert(format!(
+                        "{owner}: a repeated sequence of several elements is read and written as \
+                         one list per element, which does not keep them interleaved"
+                    ));
+                }
                 for el in g.elements.iter() {
                     self.element_member(el, outer, members, owner);
                 }
@@ -469,6 +486,7 @@ impl<'t> Model<'t> {
                 members.push(Member::Choice {
                     def,
                     occurs: outer,
+                    name: "choice".into(),
                     rust_name: String::new(),
                 });
             }
@@ -494,10 +512,32 @@ impl<'t> Model<'t> {
                 mode: ElementMode::Element,
             } => {
                 let xml_name = el.ident.name.as_str().to_owned();
+                // A global element (used with `ref=`) is always qualified, whatever the
+                // referring schema's `elementFormDefault`.
                 let ns = match el.form {
+                    _ if type_.type_ == IdentType::Element => self.ns_uri(el.ident.ns),
                     FormChoiceType::Qualified => self.ns_uri(el.ident.ns),
                     FormChoiceType::Unqualified => None,
                 };
+                let types = self.types;
+                let variant = types.items.get(type_).map(|m| &m.variant);
+                if let (IdentType::Element, Some(MetaTypeVariant::Dynamic(d))) =
+                    (type_.type_, variant)
+                {
+                    // The head of a substitution group: any of its members may stand in its
+                    // place (and the head itself, unless it is abstract).
+                    let def = self.substitution_choice(type_, d);
+                    members.push(Member::Choice {
+                        def,
+                        occurs: occ,
+                        name: xml_name,
+                        rust_name: String::new(),
+                    });
+                    return;
+                }
+                // A global element declared nillable keeps that when used with `ref=`.
+                let nillable = el.nillable
+                    || matches!(variant, Some(MetaTypeVariant::Reference(r)) if r.nillable);
                 let ty = self.resolve(type_);
                 members.push(Member::Element(ElementField {
                     secret: (self.secret)(&xml_name),
@@ -505,7 +545,7 @@ impl<'t> Model<'t> {
                     ns,
                     ty,
                     occurs: occ,
-                    nillable: el.nillable,
+                    nillable,
                     docs: el.documentation.clone(),
                     rust_name: String::new(),
                     boxed: false,
@@ -531,29 +571,112 @@ impl<'t> Model<'t> {
             kind: DefKind::Choice { alts: Vec::new() },
             sort_key: (3, String::new(), format!("{owner}Choice")),
         });
-        let mut flat = Vec::new();
-        for el in g.elements.iter() {
-            self.element_member(el, Occurs::One, &mut flat, owner);
-        }
         let mut alts = Vec::new();
-        for m in flat {
-            match m {
-                Member::Element(f) => alts.push(ChoiceAlt {
-                    xml_name: f.xml_name,
-                    ns: f.ns,
-                    ty: f.ty,
-                    many: f.occurs == Occurs::Many,
-                    nillable: f.nillable,
-                    docs: f.docs,
-                    variant: String::new(),
-                    boxed: false,
-                }),
-                Member::Choice { .. } | Member::Any { .. } => {
-                    self.notes.insert(format!(
-                        "{owner}: a nested choice or xs:any inside a choice is skipped when reading"
-                    ));
+        self.choice_alts(g, Occurs::One, owner, &mut alts);
+        self.defs[idx].kind = DefKind::Choice { alts };
+        idx
+    }
+
+    /// The alternatives of a choice: its elements, and those of the groups nested in it. A
+    /// choice nested in a choice adds its alternatives; a sequence of several elements cannot be
+    /// one alternative, so its elements become alternatives of their own (with a note).
+    fn choice_alts(
+        &mut self,
+        g: &GroupMeta,
+        outer: Occurs,
+        owner: &str,
+        alts: &mut Vec<ChoiceAlt>,
+    ) {
+        let types = self.types;
+        for el in g.elements.iter() {
+            if let ElementMetaVariant::Type {
+                type_,
+                mode: ElementMode::Group,
+            } = &el.variant
+            {
+                let occ = combine(outer, occurs(el.min_occurs, el.max_occurs));
+                match types.items.get(type_).map(|m| &m.variant) {
+                    Some(MetaTypeVariant::Choice(inner)) => {
+                        self.choice_alts(inner, occ, owner, alts);
+                        continue;
+                    }
+                    Some(MetaTypeVariant::Sequence(inner) | MetaTypeVariant::All(inner))
+                        if inner.elements.len() > 1 =>
+                    {
+                        self.notes.insert(format!(
+                            "{owner}: a sequence of several elements inside a choice is read and \
+                             written as if each of its elements were an alternative of its own"
+                        ));
+                    }
+                    _ => {}
                 }
             }
+            let mut flat = Vec::new();
+            self.element_member(el, outer, &mut flat, owner);
+            for m in flat {
+                match m {
+                    Member::Element(f) => alts.push(ChoiceAlt {
+                        xml_name: f.xml_name,
+                        secret: f.secret,
+                        ns: f.ns,
+                        ty: f.ty,
+                        many: f.occurs == Occurs::Many,
+                        nillable: f.nillable,
+                        docs: f.docs,
+                        variant: String::new(),
+                        boxed: false,
+                    }),
+                    Member::Choice { .. } | Member::Any { .. } => {
+                        self.notes.insert(format!(
+                            "{owner}: a substitution group or xs:any inside a choice is skipped \
+                             when reading"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The choice enum for the substitution group of the element `head`: one alternative per
+    /// element that may appear in its place (made once per head).
+    fn substitution_choice(&mut self, head: &TypeIdent, d: &DynamicMeta) -> usize {
+        if let Some(idx) = self.substitutions.get(head) {
+            return *idx;
+        }
+        let head_name = head.name.as_str().to_owned();
+        let head_ns = self.ns_uri(head.ns);
+        let idx = self.defs.len();
+        self.defs.push(Def {
+            rust_name: String::new(),
+            xml_name: match &head_ns {
+                Some(ns) => format!("the substitution group of element `{{{ns}}}{head_name}`"),
+                None => format!("the substitution group of element `{head_name}`"),
+            },
+            docs: Vec::new(),
+            kind: DefKind::Choice { alts: Vec::new() },
+            sort_key: (3, String::new(), format!("{head_name}Choice")),
+        });
+        self.substitutions.insert(head.clone(), idx);
+        let mut alts = Vec::new();
+        for derived in &d.derived_types {
+            let t = &derived.type_;
+            // A member element, or (for a head that is not abstract) the head's own type.
+            let (xml_name, ns) = match t.type_ {
+                IdentType::Element => (t.name.as_str().to_owned(), self.ns_uri(t.ns)),
+                _ => (head_name.clone(), head_ns.clone()),
+            };
+            let ty = self.resolve(t);
+            alts.push(ChoiceAlt {
+                secret: false,
+                xml_name,
+                ns,
+                ty,
+                many: false,
+                nillable: false,
+                docs: Vec::new(),
+                variant: String::new(),
+                boxed: false,
+            });
         }
         self.defs[idx].kind = DefKind::Choice { alts };
         idx
@@ -597,8 +720,10 @@ impl<'t> Model<'t> {
                             Member::Element(f) => {
                                 f.rust_name = fields.claim(naming::field_name(&f.xml_name));
                             }
-                            Member::Choice { rust_name, .. } => {
-                                *rust_name = fields.claim("choice".into());
+                            Member::Choice {
+                                name, rust_name, ..
+                            } => {
+                                *rust_name = fields.claim(naming::field_name(name));
                             }
                             Member::Any { rust_name } => {
                                 *rust_name = fields.claim("any".into());

@@ -98,17 +98,74 @@ fn inline_url(schema: &InlineSchema) -> Result<Url, Error> {
     Ok(url)
 }
 
+/// The inline schema's text, with each `xs:import` that names only a namespace (as WSDLs do
+/// for the other schemas of their `types` section) pointed at the inline schemas of that
+/// namespace, so that the parser, which follows only imports with a `schemaLocation`, sees them.
+fn link_imports(
+    schema: &InlineSchema,
+    own: &Url,
+    targets: &[(Url, String)],
+) -> Result<String, Error> {
+    let doc = parse_xml(&schema.file, &schema.text)?;
+    let mut edits = Vec::new();
+    for import in doc
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name((XS_NS, "import")) && n.attribute("schemaLocation").is_none())
+    {
+        let ns = import.attribute("namespace").unwrap_or("");
+        let raw = &schema.text[import.range()];
+        let tag_end = raw[1..]
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .map_or(raw.len(), |i| i + 1);
+        let tag = &raw[1..tag_end];
+        let linked: String = targets
+            .iter()
+            .filter(|(url, tns)| tns == ns && url != own)
+            .map(|(url, _)| {
+                let esc = |s: &str| s.replace('&', "&amp;").replace('"', "&quot;");
+                format!(
+                    "<{tag} namespace=\"{}\" schemaLocation=\"{}\"/>",
+                    esc(ns),
+                    esc(url.as_str())
+                )
+            })
+            .collect();
+        if !linked.is_empty() {
+            edits.push((import.range(), linked));
+        }
+    }
+    let mut text = schema.text.clone();
+    for (range, replacement) in edits.into_iter().rev() {
+        text.replace_range(range, &replacement);
+    }
+    Ok(text)
+}
+
 /// Parses and interprets the schemas.
 pub(crate) fn load(source: SchemaSource<'_>, main_file: &Path) -> Result<SchemaModel, Error> {
     let loaded = Rc::new(RefCell::new(Vec::new()));
     let mut inline = BTreeMap::new();
     let mut roots = Vec::new();
+    // The files the schemas are written in, for diagnostics.
+    let mut sources = vec![main_file.to_owned()];
     match &source {
         SchemaSource::Inline(schemas) => {
+            let mut targets = Vec::new();
             for s in *schemas {
-                let url = inline_url(s)?;
-                inline.insert(url.clone(), s.text.clone());
-                roots.push(url);
+                if !sources.contains(&s.file) {
+                    sources.push(s.file.clone());
+                }
+                let tns = parse_xml(&s.file, &s.text)?
+                    .root_element()
+                    .attribute("targetNamespace")
+                    .unwrap_or("")
+                    .to_owned();
+                targets.push((inline_url(s)?, tns));
+            }
+            for (s, (url, _)) in schemas.iter().zip(&targets) {
+                inline.insert(url.clone(), link_imports(s, url, &targets)?);
+                roots.push(url.clone());
             }
         }
         SchemaSource::File(path) => {
@@ -128,12 +185,15 @@ pub(crate) fn load(source: SchemaSource<'_>, main_file: &Path) -> Result<SchemaM
         .with_default_namespaces();
     for url in roots {
         parser = parser.add_schema_from_url(url).map_err(|e| {
-            Error::at(
-                main_file,
-                "xs:schema",
-                "xs:import / xs:include",
-                e.to_string(),
-            )
+            sources.extend(loaded.borrow().iter().cloned());
+            diagnose_locations(&sources).unwrap_or_else(|| {
+                Error::at(
+                    main_file,
+                    "xs:schema",
+                    "xs:import / xs:include",
+                    e.to_string(),
+                )
+            })
         })?;
     }
     let schemas = parser.finish();
@@ -148,12 +208,60 @@ pub(crate) fn load(source: SchemaSource<'_>, main_file: &Path) -> Result<SchemaM
             files: loaded.borrow().clone(),
         }),
         Err(e) => {
-            let mut files = vec![main_file.to_owned()];
-            files.extend(loaded.borrow().iter().cloned());
-            Err(diagnose(&files, &e.to_string())
+            sources.extend(loaded.borrow().iter().cloned());
+            Err(diagnose(&sources, &e.to_string())
                 .unwrap_or_else(|| Error::at(main_file, "xs:schema", "XML Schema", e.to_string())))
         }
     }
+}
+
+/// Looks for an `xs:import`, `xs:include`, `xs:redefine` or `xs:override` whose
+/// `schemaLocation` is remote or names a file that cannot be read, to report where it is.
+/// Returns `None` when none is found.
+fn diagnose_locations(files: &[PathBuf]) -> Option<Error> {
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let Ok(doc) = parse_xml(file, &text) else {
+            continue;
+        };
+        for node in doc.descendants().filter(|n| {
+            n.tag_name().namespace() == Some(XS_NS)
+                && matches!(
+                    n.tag_name().name(),
+                    "import" | "include" | "redefine" | "override"
+                )
+        }) {
+            let Some(location) = node.attribute("schemaLocation") else {
+                continue;
+            };
+            let construct = format!("xs:{} schemaLocation=", node.tag_name().name());
+            if location.contains("://") && !location.starts_with("file://") {
+                return Some(Error::at(
+                    file,
+                    describe(node),
+                    construct,
+                    format!(
+                        "refers to the remote location {location:?}; the generator never uses \
+                         the network: save the schema next to the WSDL and refer to it by a \
+                         relative path"
+                    ),
+                ));
+            }
+            let local = location.strip_prefix("file://").unwrap_or(location);
+            let path = file.parent().unwrap_or_else(|| Path::new(".")).join(local);
+            if let Err(e) = std::fs::metadata(&path) {
+                return Some(Error::at(
+                    file,
+                    describe(node),
+                    construct,
+                    format!("cannot read {location:?} ({}): {e}", path.display()),
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Looks for a reference to a type, element, group or attribute that no schema defines, to

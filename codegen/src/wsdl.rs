@@ -59,6 +59,8 @@ pub struct Part {
     pub element: Option<QName>,
     /// `type=` reference.
     pub type_: Option<QName>,
+    /// Where it is written: the file, and its tag and line.
+    pub location: (PathBuf, String),
 }
 
 /// A `wsdl:message`.
@@ -99,8 +101,6 @@ pub struct PortType {
 /// The body (and declared headers) of one direction of a bound operation.
 #[derive(Debug, Clone, Default)]
 pub struct BoundMessage {
-    /// `use="encoded"` was declared.
-    pub encoded: bool,
     /// The `namespace` attribute (rpc style).
     pub namespace: Option<String>,
     /// The `parts` attribute, when it restricts the body to some parts.
@@ -407,6 +407,7 @@ fn read_message(file: &Path, node: Node<'_, '_>, tns: &str) -> Result<Message, E
                 .map(|v| qname(file, p, v))
                 .transpose()?,
             type_: p.attribute("type").map(|v| qname(file, p, v)).transpose()?,
+            location: (file.to_owned(), describe(p)),
         });
     }
     Ok(Message { name, parts })
@@ -473,13 +474,33 @@ fn parse_style(file: &Path, node: Node<'_, '_>, default: Style) -> Result<Style,
     }
 }
 
-fn read_bound_message(file: &Path, node: Option<Node<'_, '_>>) -> Result<BoundMessage, Error> {
+/// Refuses SOAP encoding (`use="encoded"`, as in rpc/encoded services): only literal XML can be
+/// generated from the schema, so no operation of such a binding could be called correctly.
+fn refuse_encoded(file: &Path, op: Node<'_, '_>, node: Node<'_, '_>) -> Result<(), Error> {
+    if node.attribute("use") != Some("encoded") {
+        return Ok(());
+    }
+    let binding = op.parent_element().map(describe).unwrap_or_default();
+    Err(Error::at(
+        file,
+        format!("{} in {binding}", describe(op)),
+        format!("soap:{} use=\"encoded\"", node.tag_name().name()),
+        "SOAP encoding (rpc/encoded or document/encoded) is not supported: only \
+         use=\"literal\" messages can be generated from the schema",
+    ))
+}
+
+fn read_bound_message(
+    file: &Path,
+    op: Node<'_, '_>,
+    node: Option<Node<'_, '_>>,
+) -> Result<BoundMessage, Error> {
     let Some(node) = node else {
         return Ok(BoundMessage::default());
     };
     let mut bound = BoundMessage::default();
     if let Some((_, body)) = soap_child(node, "body") {
-        bound.encoded = body.attribute("use") == Some("encoded");
+        refuse_encoded(file, op, body)?;
         bound.namespace = body.attribute("namespace").map(str::to_owned);
         bound.parts = body
             .attribute("parts")
@@ -489,13 +510,11 @@ fn read_bound_message(file: &Path, node: Option<Node<'_, '_>>) -> Result<BoundMe
         n.has_tag_name((SOAP11_BINDING_NS, "header"))
             || n.has_tag_name((SOAP12_BINDING_NS, "header"))
     }) {
+        refuse_encoded(file, op, n)?;
         let message = qname(file, n, required(file, n, "message")?)?;
         bound
             .headers
             .push((message, required(file, n, "part")?.to_owned()));
-        if n.attribute("use") == Some("encoded") {
-            bound.encoded = true;
-        }
     }
     Ok(bound)
 }
@@ -528,8 +547,8 @@ fn read_binding(file: &Path, node: Node<'_, '_>, tns: &str) -> Result<Binding, E
                     .unwrap_or("")
                     .to_owned(),
                 style,
-                input: read_bound_message(file, child("input"))?,
-                output: read_bound_message(file, child("output"))?,
+                input: read_bound_message(file, op, child("input"))?,
+                output: read_bound_message(file, op, child("output"))?,
             });
         }
     }

@@ -11,23 +11,16 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::error::{redact_url, Error};
+use crate::rest::http::{self, parse_endpoint, HttpResponse};
 use crate::xml::{Field, FromXml, ToXml};
 
 use super::envelope::{self, Probe};
 use super::{Operation, SoapVersion};
 
-/// The connect timeout used unless [`SoapClientBuilder::connect_timeout`] sets another.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The total timeout of a call used unless [`SoapClientBuilder::timeout`] sets another.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// The largest response body accepted unless [`SoapClientBuilder::max_response_bytes`] sets
-/// another: 32 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
-
-/// The `User-Agent` sent unless [`SoapClientBuilder::user_agent`] sets another.
-pub const DEFAULT_USER_AGENT: &str = concat!("wsclient/", env!("CARGO_PKG_VERSION"));
+// The defaults are shared with the XML-over-HTTP runtime (`crate::rest`).
+pub use crate::rest::http::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
 
 /// A SOAP client for one endpoint: it sends operations as HTTP POST requests and reads the
 /// answers.
@@ -166,12 +159,7 @@ impl SoapClientBuilder {
     /// and with [`Error::Transport`] if the HTTP client cannot be set up.
     pub fn build(self) -> Result<SoapClient, Error> {
         let endpoint = parse_endpoint(&self.endpoint)?;
-        let user_agent = match &self.user_agent {
-            None => None,
-            Some(ua) => Some(HeaderValue::from_str(ua).map_err(|_| Error::InvalidConfig {
-                reason: "the user agent holds characters an HTTP header cannot carry".into(),
-            })?),
-        };
+        let user_agent = http::user_agent_header(self.user_agent.as_deref())?;
         let shared = match self.http_client {
             Some(http) => Shared {
                 http,
@@ -186,17 +174,13 @@ impl SoapClientBuilder {
                     (true, Some(jar)) => Some(jar),
                     (true, None) => Some(Arc::new(Jar::default())),
                 };
-                let mut builder = reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout)
-                    .user_agent(user_agent.unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT)))
-                    // A redirected POST would be replayed as a GET; report it instead.
-                    .redirect(reqwest::redirect::Policy::none());
-                if let Some(jar) = &jar {
-                    builder = builder.cookie_provider(Arc::clone(jar));
-                }
                 Shared {
-                    http: builder.build().map_err(Error::from_reqwest)?,
+                    http: http::build_http_client(
+                        self.connect_timeout,
+                        self.timeout,
+                        user_agent,
+                        jar.as_ref(),
+                    )?,
                     jar,
                     timeout: self.timeout,
                     max_response_bytes: self.max_response_bytes,
@@ -211,42 +195,9 @@ impl SoapClientBuilder {
     }
 }
 
-fn parse_endpoint(endpoint: &str) -> Result<Url, Error> {
-    let url = Url::parse(endpoint.trim()).map_err(|e| Error::InvalidEndpoint {
-        reason: e.to_string(),
-    })?;
-    match url.scheme() {
-        "http" | "https" => {}
-        other => {
-            return Err(Error::InvalidEndpoint {
-                reason: format!("the scheme must be http or https, not {other:?}"),
-            })
-        }
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::InvalidEndpoint {
-            reason: "the URL has no host".into(),
-        });
-    }
-    Ok(url)
-}
-
-/// The parts of an HTTP response that decide a call's outcome.
-struct HttpResponse {
-    status: u16,
-    content_type: Option<String>,
-    body: Vec<u8>,
-}
-
+/// How a SOAP call reads the response (status, content type and body, shared with the
+/// XML-over-HTTP runtime).
 impl HttpResponse {
-    fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-
-    fn has_xml_content_type(&self) -> bool {
-        self.content_type.as_deref().is_none_or(is_xml_media_type)
-    }
-
     fn error(self, is_xml_problem: bool) -> Error {
         Error::from_response(self.status, self.content_type, &self.body, is_xml_problem)
     }
@@ -280,18 +231,6 @@ impl HttpResponse {
             Probe::Envelope => envelope::check_response(&self.body),
         }
     }
-}
-
-/// Whether a `Content-Type` names XML: `text/xml`, `application/xml`, `application/soap+xml`
-/// or any other `+xml` type.
-fn is_xml_media_type(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    matches!(essence.as_str(), "text/xml" | "application/xml") || essence.ends_with("+xml")
 }
 
 /// Escapes a value for an HTTP quoted-string.
@@ -472,54 +411,20 @@ impl SoapClient {
             request = request.header(USER_AGENT, ua.clone());
         }
         tracing::debug!(request_bytes, "sending SOAP request");
-        let mut response = request
+        let response = request
             .body(body)
             .send()
             .await
             .map_err(Error::from_reqwest)?;
-
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        let limit = self.shared.max_response_bytes;
-        let declared = response.content_length();
-        if declared.is_some_and(|len| len > limit as u64) {
-            tracing::debug!(
-                status,
-                declared_bytes = declared,
-                limit,
-                "response body too large"
-            );
-            return Err(Error::BodyTooLarge { limit });
-        }
-        let capacity = declared.map_or(8 * 1024, |len| len as usize).min(limit);
-        let mut buf = Vec::with_capacity(capacity);
-        while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
-            if chunk.len() > limit - buf.len() {
-                tracing::debug!(
-                    status,
-                    received_bytes = buf.len() + chunk.len(),
-                    limit,
-                    "response body too large"
-                );
-                return Err(Error::BodyTooLarge { limit });
-            }
-            buf.extend_from_slice(&chunk);
-        }
+        let response = http::read_response(response, self.shared.max_response_bytes).await?;
         tracing::debug!(
-            status,
+            status = response.status,
             request_bytes,
-            response_bytes = buf.len(),
+            response_bytes = response.body.len(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "SOAP response received"
         );
-        Ok(HttpResponse {
-            status,
-            content_type,
-            body: buf,
-        })
+        Ok(response)
     }
 }
 
@@ -533,28 +438,13 @@ fn call_span(op: &Operation) -> tracing::Span {
 
 /// Logs the kind of failure at debug level (not the message, which may quote the response).
 fn log_failure(e: &Error) {
-    let kind = match e {
-        Error::InvalidEndpoint { .. } => "invalid endpoint",
-        Error::InvalidConfig { .. } => "invalid setting",
-        Error::InvalidSoapAction { .. } => "invalid SOAP action",
-        Error::OneWay { .. } => "one-way operation called for a response",
-        Error::Transport(_) => "transport",
-        Error::Timeout => "timeout",
-        Error::Http { .. } => "HTTP status",
-        Error::NotXml { .. } => "not a SOAP envelope",
-        Error::Fault(_) => "SOAP fault",
-        Error::Xml(_) => "unreadable response",
-        Error::Write(_) => "request not writable",
-        Error::BodyTooLarge { .. } => "response too large",
-        Error::UnexpectedElement { .. } => "unexpected element",
-        Error::EmptyBody { .. } => "empty SOAP Body",
-    };
-    tracing::debug!(error = kind, "SOAP call failed");
+    tracing::debug!(error = e.kind(), "SOAP call failed");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rest::http::is_xml_media_type;
 
     #[test]
     fn client_is_shareable_across_tasks() {

@@ -570,6 +570,21 @@ pub fn find_text(xml: impl AsRef<[u8]>, local: &str) -> Option<String> {
         .map(|n| summary(n).2)
 }
 
+/// Installs, once per test binary, a global subscriber that wants every event and writes them
+/// nowhere. Tests that capture logs with a scoped subscriber (`set_default`) call this first:
+/// with a global subscriber interested in everything, no event callsite can be cached as
+/// "never interesting" by a test thread running at the same time, so no event goes missing.
+pub fn trace_everything_globally() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let sink = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(std::io::sink)
+            .finish();
+        let _ = tracing::subscriber::set_global_default(sink);
+    });
+}
+
 /// Installs a tracing subscriber that prints to the test output (once; later calls do
 /// nothing), showing events up to `level`.
 pub fn init_tracing(level: tracing::Level) {

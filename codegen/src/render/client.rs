@@ -98,11 +98,13 @@ fn render_port(ctx: &mut Ctx, model: &Model<'_>, port: &PortClient) -> TokenStre
             let action = &op.soap_action;
             let req_ty = ctx.ty(model, &op.input.1);
             let input = field(ctx, &op.input.0);
+            let action_text = if op.soap_action.is_empty() {
+                "no SOAP action".to_owned()
+            } else {
+                format!("SOAP action `{}`", op.soap_action)
+            };
             let mut lines = vec![
-                format!(
-                    "Operation `{}` ({version_text}, SOAP action `{}`).",
-                    op.name, op.soap_action
-                ),
+                format!("Operation `{}` ({version_text}, {action_text}).", op.name),
                 String::new(),
                 format!(
                     "Sends element `{}` ({}).",
@@ -141,8 +143,13 @@ fn render_port(ctx: &mut Ctx, model: &Model<'_>, port: &PortClient) -> TokenStre
             );
             let op_docs: Vec<String> = op.documentation.iter().cloned().collect();
             let d = docs(&op_docs, &lines);
+            // A request that is a plain string element is taken as `&String`, the type that
+            // implements `ToXml`.
+            let allow = matches!(&op.input.1, TypeRef::Builtin { path: "String", .. })
+                .then(|| quote!(#[allow(clippy::ptr_arg)]));
             quote! {
                 #d
+                #allow
                 pub async fn #method(&self, request: &#req_ty) -> Result<#ret, #rt::Error> {
                     const OPERATION: soap::Operation = soap::Operation {
                         name: #op_name,

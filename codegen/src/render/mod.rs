@@ -3,8 +3,6 @@
 mod client;
 mod types;
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
@@ -17,37 +15,46 @@ use crate::model::{Model, TypeRef};
 pub(crate) struct Ctx {
     /// The runtime crate's path, e.g. `::wsclient`.
     pub rt: TokenStream,
-    /// Namespace URI → the name of the `const` holding it.
-    namespaces: BTreeMap<String, Ident>,
+    /// Namespace URI (empty for none) and the name of the `const` holding it, in the order
+    /// first used, which is also the order of their numbers.
+    namespaces: Vec<(String, Ident)>,
 }
 
 impl Ctx {
     pub(crate) fn new(rt: TokenStream) -> Self {
         Self {
             rt,
-            namespaces: BTreeMap::new(),
+            namespaces: Vec::new(),
         }
     }
 
     /// The name of the `const` holding an element or attribute namespace (`NO_NS` for none).
     pub(crate) fn ns(&mut self, ns: &Option<String>) -> TokenStream {
-        let key = ns.clone().unwrap_or_default();
-        let next = self.namespaces.len() + 1;
-        let ident = self
-            .namespaces
-            .entry(key)
-            .or_insert_with(|| match ns {
-                None => format_ident!("NO_NS"),
-                Some(_) => format_ident!("NS{}", next),
-            })
-            .clone();
+        let key = ns.as_deref().unwrap_or_default();
+        if let Some((_, ident)) = self.namespaces.iter().find(|(uri, _)| uri == key) {
+            return quote!(#ident);
+        }
+        let ident = if key.is_empty() {
+            format_ident!("NO_NS")
+        } else {
+            let next = self
+                .namespaces
+                .iter()
+                .filter(|(uri, _)| !uri.is_empty())
+                .count()
+                + 1;
+            format_ident!("NS{}", next)
+        };
+        self.namespaces.push((key.to_owned(), ident.clone()));
         quote!(#ident)
     }
 
     /// The module's preamble: the runtime imports and a `const` per namespace used.
     pub(crate) fn preamble(&self, with_clients: bool) -> TokenStream {
         let rt = &self.rt;
-        let items = self.namespaces.iter().map(|(uri, ident)| {
+        let mut namespaces: Vec<&(String, Ident)> = self.namespaces.iter().collect();
+        namespaces.sort_by_key(|(uri, _)| !uri.is_empty());
+        let items = namespaces.into_iter().map(|(uri, ident)| {
             if uri.is_empty() {
                 quote! {
                     /// No namespace: for unqualified elements and attributes.
@@ -114,11 +121,17 @@ pub(crate) fn clean_doc(text: &str) -> String {
 
 /// `#[doc = ...]` attributes: the schema's own documentation first, then the generated lines.
 pub(crate) fn docs(schema_docs: &[String], generated: &[String]) -> TokenStream {
-    let mut lines: Vec<String> = schema_docs
+    let mut lines: Vec<String> = Vec::new();
+    for block in schema_docs
         .iter()
         .map(|d| clean_doc(d))
         .filter(|d| !d.is_empty())
-        .collect();
+    {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(block);
+    }
     if !lines.is_empty() && !generated.is_empty() {
         lines.push(String::new());
     }

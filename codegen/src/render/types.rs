@@ -38,6 +38,38 @@ fn occurs_text(occurs: Occurs, nillable: bool) -> &'static str {
     }
 }
 
+/// Whether a value is shown as `<redacted>` by `Debug`: its name looks like a secret's, and it
+/// is not an enumeration (whose values the schema lists, like `requestAuthCodeResult`'s).
+fn is_secret(model: &Model<'_>, named_like_secret: bool, ty: &TypeRef) -> bool {
+    named_like_secret
+        && !matches!(ty, TypeRef::Def(d) if matches!(model.defs[*d].kind, DefKind::Enum { .. }))
+}
+
+/// The names `from_xml` uses itself; a field's local variable must not shadow them.
+const READER_NAMES: &[&str] = &["r", "start", "child", "i"];
+
+/// The local variable that collects a field while reading: the field's own name, or the name
+/// with `_` appended when it would shadow one of the reader's names (a field name never ends
+/// in `_` unless it is a keyword, and none of those names is one).
+fn local_ident(rust_name: &str) -> proc_macro2::Ident {
+    if READER_NAMES.contains(&rust_name) {
+        ident(&format!("{rust_name}_"))
+    } else {
+        ident(rust_name)
+    }
+}
+
+/// The struct field initialiser for a local that holds the value as is.
+fn init_from_local(rust_name: &str) -> TokenStream {
+    let f = ident(rust_name);
+    let local = local_ident(rust_name);
+    if f == local {
+        quote!(#f)
+    } else {
+        quote!(#f: #local)
+    }
+}
+
 fn field_type(ctx: &Ctx, model: &Model<'_>, f: &ElementField) -> TokenStream {
     let mut t = ctx.ty(model, &f.ty);
     if f.boxed {
@@ -113,8 +145,9 @@ fn render_struct(
             )],
         );
         fields.push(quote!(#d pub #f: #ty,));
-        has_secret |= a.secret;
-        debug_fields.push(if a.secret {
+        let secret = is_secret(model, a.secret, &a.ty);
+        has_secret |= secret;
+        debug_fields.push(if secret {
             quote!(.field(#fname, &"<redacted>"))
         } else {
             quote!(.field(#fname, &self.#f))
@@ -124,11 +157,12 @@ fn render_struct(
         } else {
             quote!(a.optional(#ns, #xml, &self.#f)?;)
         });
-        read_attrs.push(quote!(let #f = r.attribute(start, #ns, #xml)?;));
+        let local = local_ident(&a.rust_name);
+        read_attrs.push(quote!(let #local = r.attribute(start, #ns, #xml)?;));
         inits.push(if a.required {
-            quote!(#f: r.required_attribute(#f, start, #xml)?)
+            quote!(#f: r.required_attribute(#local, start, #xml)?)
         } else {
-            quote!(#f)
+            init_from_local(&a.rust_name)
         });
     }
 
@@ -149,8 +183,9 @@ fn render_struct(
                     )],
                 );
                 fields.push(quote!(#d pub #f: #ty,));
-                has_secret |= el.secret;
-                debug_fields.push(if el.secret {
+                let secret = is_secret(model, el.secret, &el.ty);
+                has_secret |= secret;
+                debug_fields.push(if secret {
                     quote!(.field(#fname, &"<redacted>"))
                 } else {
                     quote!(.field(#fname, &self.#f))
@@ -172,26 +207,22 @@ fn render_struct(
                 } else {
                     quote!(r.read(&child)?)
                 };
+                let local = local_ident(&el.rust_name);
                 match el.occurs {
                     Occurs::Many => {
-                        locals.push(quote!(let mut #f = Vec::new();));
-                        arms.push((index, quote!(#f.push(#read))));
-                        inits.push(quote!(#f));
-                    }
-                    Occurs::One if !el.nillable => {
-                        locals.push(quote!(let mut #f = None;));
-                        arms.push((index, quote!(#f = Some(#read))));
-                        inits.push(quote!(#f: r.required(#f, start, #xml)?));
+                        locals.push(quote!(let mut #local = Vec::new();));
+                        arms.push((index, quote!(#local.push(#read))));
+                        inits.push(init_from_local(&el.rust_name));
                     }
                     Occurs::One => {
-                        locals.push(quote!(let mut #f = None;));
-                        arms.push((index, quote!(#f = Some(#read))));
-                        inits.push(quote!(#f: r.required(#f, start, #xml)?));
+                        locals.push(quote!(let mut #local = None;));
+                        arms.push((index, quote!(#local = Some(#read))));
+                        inits.push(quote!(#f: r.required(#local, start, #xml)?));
                     }
                     Occurs::Optional => {
-                        locals.push(quote!(let mut #f = None;));
-                        arms.push((index, quote!(#f = Some(#read))));
-                        inits.push(quote!(#f));
+                        locals.push(quote!(let mut #local = None;));
+                        arms.push((index, quote!(#local = Some(#read))));
+                        inits.push(init_from_local(&el.rust_name));
                     }
                 }
             }
@@ -199,6 +230,7 @@ fn render_struct(
                 def: choice,
                 occurs,
                 rust_name,
+                ..
             } => {
                 let f = ident(rust_name);
                 let cdef = &model.defs[*choice];
@@ -246,15 +278,27 @@ fn render_struct(
                     } else {
                         quote!(r.read(&child)?)
                     };
-                    let value = if alt.many {
-                        quote!(#cname::#variant(vec![#read]))
-                    } else {
-                        quote!(#cname::#variant(#read))
+                    // A repeated alternative collects its consecutive elements in one
+                    // variant; any other element starts a new value.
+                    let arm = match (alt.many, occurs) {
+                        (false, Occurs::Many) => quote!(#f.push(#cname::#variant(#read))),
+                        (false, _) => quote!(#f = Some(#cname::#variant(#read))),
+                        (true, Occurs::Many) => quote! {{
+                            let item = #read;
+                            match #f.last_mut() {
+                                Some(#cname::#variant(items)) => items.push(item),
+                                _ => #f.push(#cname::#variant(vec![item])),
+                            }
+                        }},
+                        (true, _) => quote! {{
+                            let item = #read;
+                            match &mut #f {
+                                Some(#cname::#variant(items)) => items.push(item),
+                                _ => #f = Some(#cname::#variant(vec![item])),
+                            }
+                        }},
                     };
-                    arms.push(match occurs {
-                        Occurs::Many => (index, quote!(#f.push(#value))),
-                        _ => (index, quote!(#f = Some(#value))),
-                    });
+                    arms.push((index, arm));
                 }
             }
             Member::Any { rust_name } => {
@@ -384,10 +428,12 @@ fn render_enum(ctx: &Ctx, def: &Def, values: &[EnumValue]) -> TokenStream {
     );
     let variants = values.iter().map(|v| {
         let var = ident(&v.variant);
-        let d = docs(
-            &v.docs,
-            &[format!("XML value `{}`.", v.value.replace('`', "'"))],
-        );
+        let value_text = if v.value.is_empty() {
+            "XML value: the empty string.".to_owned()
+        } else {
+            format!("XML value `{}`.", v.value.replace('`', "'"))
+        };
+        let d = docs(&v.docs, &[value_text]);
         quote!(#d #var,)
     });
     let as_str = values.iter().map(|v| {
@@ -470,6 +516,8 @@ fn render_choice(ctx: &mut Ctx, model: &Model<'_>, def: &Def, alts: &[ChoiceAlt]
     let type_docs = docs(&def.docs, &[format!("XML: {}.", def.xml_name)]);
     let mut variants = Vec::new();
     let mut writes = Vec::new();
+    let mut debug_arms = Vec::new();
+    let mut has_secret = false;
     for a in alts {
         let var = ident(&a.variant);
         let xml = &a.xml_name;
@@ -489,6 +537,14 @@ fn render_choice(ctx: &mut Ctx, model: &Model<'_>, def: &Def, alts: &[ChoiceAlt]
             &[format!("XML element `{xml}` ({}).", xsd_name(model, &a.ty))],
         );
         variants.push(quote!(#d #var(#ty),));
+        let var_name = &a.variant;
+        let secret = is_secret(model, a.secret, &a.ty);
+        has_secret |= secret;
+        debug_arms.push(if secret {
+            quote!(Self::#var(_) => f.debug_tuple(#var_name).field(&"<redacted>").finish(),)
+        } else {
+            quote!(Self::#var(v) => f.debug_tuple(#var_name).field(v).finish(),)
+        });
         writes.push(match (a.many, a.nillable) {
             (false, false) => quote!(Self::#var(v) => w.element(#ns, #xml, v),),
             (false, true) => quote!(Self::#var(v) => w.nillable(#ns, #xml, v),),
@@ -501,10 +557,23 @@ fn render_choice(ctx: &mut Ctx, model: &Model<'_>, def: &Def, alts: &[ChoiceAlt]
     } else {
         quote!(match self { #(#writes)* })
     };
+    let (derive, debug_impl) = if has_secret {
+        let debug_impl = quote! {
+            impl ::core::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    match self { #(#debug_arms)* }
+                }
+            }
+        };
+        (quote!(#[derive(Clone, PartialEq)]), Some(debug_impl))
+    } else {
+        (quote!(#[derive(Debug, Clone, PartialEq)]), None)
+    };
     quote! {
         #type_docs
-        #[derive(Debug, Clone, PartialEq)]
+        #derive
         pub enum #name { #(#variants)* }
+        #debug_impl
         impl xml::ToXml for #name {
             fn write_content(&self, w: &mut xml::XmlWriter) -> Result<(), xml::WriteError> {
                 #body

@@ -1,0 +1,33 @@
+//! Helpers shared by the tests: write a value as a root element, read it back.
+
+#![allow(dead_code)]
+
+use wsclient::xml::{FromXml, ReadError, ToXml, XmlReader, XmlWriter};
+
+/// `value` written as the element `{ns}name`, as text.
+pub fn write<T: ToXml>(ns: Option<&'static str>, name: &'static str, value: &T) -> String {
+    let mut w = XmlWriter::new();
+    w.element(ns, name, value).expect("write");
+    String::from_utf8(w.into_bytes()).expect("UTF-8")
+}
+
+/// The document's root element read as a `T`.
+pub fn read<T: FromXml>(xml: &str) -> Result<T, ReadError> {
+    let mut r = XmlReader::new(xml.as_bytes());
+    let start = r.root()?;
+    let value = T::from_xml(&mut r, &start)?;
+    r.finish()?;
+    Ok(value)
+}
+
+/// Writes `value`, reads it back, checks it is unchanged, and returns the XML.
+pub fn round_trip<T: ToXml + FromXml + PartialEq + std::fmt::Debug>(
+    ns: Option<&'static str>,
+    name: &'static str,
+    value: &T,
+) -> String {
+    let xml = write(ns, name, value);
+    let back: T = read(&xml).unwrap_or_else(|e| panic!("reading back {xml}: {e}"));
+    assert_eq!(&back, value, "round trip through {xml}");
+    xml
+}
