@@ -35,12 +35,18 @@
 //!   (sent as `xsi:nil`), recursive fields are boxed.
 //! - An enum per enumeration, with an `Unknown(String)` variant that keeps values the schema does
 //!   not list, `as_str()`, `description()` (from the schema's documentation) and `VALUES`.
-//! - An enum per `xs:choice`.
+//! - An enum per `xs:choice`, and per substitution group used with `ref=` (one variant per
+//!   element that may stand in for the head).
 //! - Per SOAP port, a client type with one `async fn` per operation, with the SOAP action and
 //!   version baked in.
 //!
-//! Fields whose XML name looks like a secret (password, authcode, token, ...) are shown as
-//! `<redacted>` by the generated `Debug`.
+//! Fields and choice alternatives whose XML name looks like a secret (password, authcode,
+//! token, ...) are shown as `<redacted>` by the generated `Debug`, unless they are
+//! enumerations.
+//!
+//! SOAP encoding (`use="encoded"`) is refused; rpc-style operations are skipped with a warning.
+//! Constructs represented loosely (unions, a sequence inside a choice, a repeated sequence of
+//! several elements, ...) are reported in [`Generated::warnings`].
 
 #![warn(missing_docs)]
 
@@ -280,7 +286,7 @@ pub fn generate_wsdl(path: &Path, options: &Options) -> Result<Generated, Error>
     let schemas = schema::load(schema::SchemaSource::Inline(&defs.schemas), &main)?;
     let secret = secret_predicate(options);
     let mut model = Model::new(&schemas.types, &secret);
-    let mut warnings = Vec::new();
+    let mut warnings = schemas.notes.clone();
 
     // Every message part's element or type is a root, bound or not.
     for message in &defs.messages {
@@ -346,7 +352,8 @@ pub fn generate_xsd(path: &Path, options: &Options) -> Result<Generated, Error> 
         model.element(&element);
     }
     model.finish(&[]);
-    let warnings = model.notes.iter().cloned().collect();
+    let mut warnings = schemas.notes.clone();
+    warnings.extend(model.notes.iter().cloned());
     let rt = runtime_path(options, path)?;
     let mut ctx = Ctx::new(rt);
     let types = render::render_types(&mut ctx, &model);
@@ -471,8 +478,17 @@ fn build_ports(
                 continue;
             };
             let port_type = defs.port_type(&binding.port_type);
-            let mut methods =
-                Scope::with_reserved(&["new", "soap_client", "with_default_endpoint"]);
+            // The client's own methods, and those of the traits it implements: an inherent
+            // `clone(&self, request)` would hide `Clone::clone` from the client's users.
+            let mut methods = Scope::with_reserved(&[
+                "new",
+                "soap_client",
+                "with_default_endpoint",
+                "clone",
+                "clone_from",
+                "fmt",
+                "to_owned",
+            ]);
             let mut operations = Vec::new();
             for bop in &binding.operations {
                 let Some(aop) =

@@ -120,4 +120,18 @@ mod tests {
             ["type_", "type_2", "self_", "i_node_id", "i_node_id2", "v2"]
         );
     }
+
+    #[test]
+    fn only_keywords_give_field_names_ending_in_underscore() {
+        // The generated reader relies on this for the names of its own locals (`start_`, ...).
+        for xml in ["r_", "start_", "_child_", "i__", "start-", "crate"] {
+            let name = field_name(xml);
+            assert!(
+                !name.ends_with('_') || KEYWORDS.contains(&name.trim_end_matches('_')),
+                "{xml} gives {name}"
+            );
+        }
+        assert_eq!(field_name("r_"), "r");
+        assert_eq!(field_name("2fa"), "_2fa");
+    }
 }

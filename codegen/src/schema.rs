@@ -75,6 +75,8 @@ pub(crate) struct SchemaModel {
     pub types: MetaTypes,
     /// Schema files read from disk (imports and includes), for `rerun-if-changed`.
     pub files: Vec<PathBuf>,
+    /// Constructs the schema model cannot represent exactly, for the build's warnings.
+    pub notes: Vec<String>,
 }
 
 /// Where the schemas come from.
@@ -203,16 +205,61 @@ pub(crate) fn load(source: SchemaSource<'_>, main_file: &Path) -> Result<SchemaM
         .and_then(Interpreter::with_xs_any_type)
         .and_then(Interpreter::finish);
     match interpreted {
-        Ok((types, _)) => Ok(SchemaModel {
-            types,
-            files: loaded.borrow().clone(),
-        }),
+        Ok((types, _)) => {
+            sources.extend(loaded.borrow().iter().cloned());
+            Ok(SchemaModel {
+                types,
+                files: loaded.borrow().clone(),
+                notes: repeated_names(&sources),
+            })
+        }
         Err(e) => {
             sources.extend(loaded.borrow().iter().cloned());
             Err(diagnose(&sources, &e.to_string())
                 .unwrap_or_else(|| Error::at(main_file, "xs:schema", "XML Schema", e.to_string())))
         }
     }
+}
+
+/// Finds groups that declare two elements of the same name side by side (`<x/><y/><x/>`):
+/// xsd-parser keeps one element per name in a group, so the second is lost.
+fn repeated_names(files: &[PathBuf]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let Ok(doc) = parse_xml(file, &text) else {
+            continue;
+        };
+        for group in doc.descendants().filter(|n| {
+            n.tag_name().namespace() == Some(XS_NS)
+                && matches!(n.tag_name().name(), "sequence" | "choice" | "all")
+        }) {
+            let mut seen = BTreeSet::new();
+            for el in group
+                .children()
+                .filter(|n| n.has_tag_name((XS_NS, "element")))
+            {
+                let name = el.attribute("name").or_else(|| {
+                    el.attribute("ref")
+                        .map(|r| r.rsplit(':').next().unwrap_or(r))
+                });
+                if let Some(name) = name {
+                    if !seen.insert(name) {
+                        notes.push(format!(
+                            "{}: {}: the element `{name}` is declared twice in one {}; only the \
+                             first is read and written",
+                            file.display(),
+                            describe(el),
+                            group.tag_name().name()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    notes
 }
 
 /// Looks for an `xs:import`, `xs:include`, `xs:redefine` or `xs:override` whose

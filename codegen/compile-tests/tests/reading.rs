@@ -169,6 +169,27 @@ fn invalid_values_name_the_element() {
 }
 
 #[test]
+fn a_group_used_twice_fills_both_fields() {
+    let xml = r#"<range xmlns="urn:fixture:occurs"><bound>1</bound><step>2</step><bound>5</bound></range>"#;
+    assert_eq!(
+        read::<occurs::Range>(xml).unwrap(),
+        occurs::Range {
+            bound: 1,
+            step: Some(2),
+            bound2: 5
+        }
+    );
+    let xml = r#"<range xmlns="urn:fixture:occurs"><bound>1</bound></range>"#;
+    assert_eq!(
+        read::<occurs::Range>(xml).unwrap_err(),
+        ReadError::MissingElement {
+            parent: "range".into(),
+            element: "bound",
+        }
+    );
+}
+
+#[test]
 fn repeated_alternative_and_repeated_choice_keep_their_elements() {
     let xml = r#"<Shapes xmlns="urn:fixture:structure"><id>1</id>
         <label>a</label><label>b</label><label>c</label>

@@ -87,6 +87,12 @@ fn full_put() -> occurs::Put {
         entry: vec![1.5, -0.25, f64::INFINITY],
         key: vec!["k1".into(), "k2".into()],
         value: vec!["v1".into(), "v2".into()],
+        range: Some(occurs::Range {
+            bound: 1,
+            step: Some(2),
+            bound2: 9,
+        }),
+        twice: Some(occurs::Twice { x: 1, y: 2 }),
     }
 }
 
@@ -119,6 +125,8 @@ fn occurrences() {
         entry: vec![],
         key: vec![],
         value: vec![],
+        range: None,
+        twice: None,
     };
     round_trip(occurs::NS1, "Put", &minimal);
     round_trip(

@@ -80,6 +80,8 @@ fn nil_and_absent() {
         entry: vec![],
         key: vec![],
         value: vec![],
+        range: None,
+        twice: None,
     };
     let expected = format!(
         concat!(

@@ -45,6 +45,41 @@ fn is_secret(model: &Model<'_>, named_like_secret: bool, ty: &TypeRef) -> bool {
         && !matches!(ty, TypeRef::Def(d) if matches!(model.defs[*d].kind, DefKind::Enum { .. }))
 }
 
+/// One arm of the reader's `match` on the index of a child element in `FIELDS`.
+struct Arm {
+    /// The element's namespace `const` and name.
+    key: String,
+    /// For a field that holds one element: the condition under which it is still empty.
+    vacant: Option<TokenStream>,
+    /// What to do with the element.
+    body: TokenStream,
+}
+
+/// The arms, by index in `FIELDS`. `field_index` finds the first field of a name, so when
+/// several fields have the same element name (a group used twice, `<x/><y/><x/>`), that arm
+/// fills the first of them that is still empty, and the others get no arm of their own.
+fn merge_arms(arms: &[Arm]) -> Vec<(Literal, TokenStream)> {
+    let mut out = Vec::new();
+    for (i, arm) in arms.iter().enumerate() {
+        if arms[..i].iter().any(|a| a.key == arm.key) {
+            continue;
+        }
+        let mut body: Option<TokenStream> = None;
+        for a in arms[i..].iter().filter(|a| a.key == arm.key).rev() {
+            let this = &a.body;
+            body = Some(match (&a.vacant, body) {
+                (Some(vacant), Some(rest)) => quote!(if #vacant { #this } else { #rest }),
+                // The last field of the name, or one that repeats, takes what comes.
+                _ => this.clone(),
+            });
+        }
+        if let Some(body) = body {
+            out.push((Literal::usize_unsuffixed(i), body));
+        }
+    }
+    out
+}
+
 /// The names `from_xml` uses itself; a field's local variable must not shadow them.
 const READER_NAMES: &[&str] = &["r", "start", "child", "i"];
 
@@ -200,8 +235,8 @@ fn render_struct(
                     (Occurs::Many, false) => quote!(w.repeated(#ns, #xml, &self.#f)?;),
                     (Occurs::Many, true) => quote!(w.repeated_nillable(#ns, #xml, &self.#f)?;),
                 });
-                let index = Literal::usize_unsuffixed(table.len());
                 table.push(quote!(xml::Field::new(#ns, #xml)));
+                let key = format!("{ns} {xml}");
                 let read = if el.nillable {
                     quote!(r.read_nillable(&child)?)
                 } else {
@@ -211,18 +246,25 @@ fn render_struct(
                 match el.occurs {
                     Occurs::Many => {
                         locals.push(quote!(let mut #local = Vec::new();));
-                        arms.push((index, quote!(#local.push(#read))));
+                        arms.push(Arm {
+                            key,
+                            vacant: None,
+                            body: quote!(#local.push(#read)),
+                        });
                         inits.push(init_from_local(&el.rust_name));
                     }
-                    Occurs::One => {
+                    Occurs::One | Occurs::Optional => {
                         locals.push(quote!(let mut #local = None;));
-                        arms.push((index, quote!(#local = Some(#read))));
-                        inits.push(quote!(#f: r.required(#local, start, #xml)?));
-                    }
-                    Occurs::Optional => {
-                        locals.push(quote!(let mut #local = None;));
-                        arms.push((index, quote!(#local = Some(#read))));
-                        inits.push(init_from_local(&el.rust_name));
+                        arms.push(Arm {
+                            key,
+                            vacant: Some(quote!(#local.is_none())),
+                            body: quote!(#local = Some(#read)),
+                        });
+                        inits.push(if el.occurs == Occurs::One {
+                            quote!(#f: r.required(#local, start, #xml)?)
+                        } else {
+                            init_from_local(&el.rust_name)
+                        });
                     }
                 }
             }
@@ -268,10 +310,10 @@ fn render_struct(
                 locals.push(local);
                 inits.push(init);
                 for alt in alts {
-                    let index = Literal::usize_unsuffixed(table.len());
                     let ns = ctx.ns(&alt.ns);
                     let xml = &alt.xml_name;
                     table.push(quote!(xml::Field::new(#ns, #xml)));
+                    let key = format!("{ns} {xml}");
                     let variant = ident(&alt.variant);
                     let read = if alt.nillable {
                         quote!(r.read_nillable(&child)?)
@@ -298,7 +340,11 @@ fn render_struct(
                             }
                         }},
                     };
-                    arms.push((index, arm));
+                    arms.push(Arm {
+                        key,
+                        vacant: None,
+                        body: arm,
+                    });
                 }
             }
             Member::Any { rust_name } => {
@@ -360,7 +406,9 @@ fn render_struct(
             Ok(Self { #(#inits),* })
         }
     } else if has_any {
-        let arms = arms.iter().map(|(i, body)| quote!(Some(#i) => #body,));
+        let arms = merge_arms(&arms)
+            .into_iter()
+            .map(|(i, body)| quote!(Some(#i) => #body,));
         let any_field = members.iter().find_map(|m| match m {
             Member::Any { rust_name } => Some(ident(rust_name)),
             _ => None,
@@ -378,7 +426,9 @@ fn render_struct(
             Ok(Self { #(#inits),* })
         }
     } else {
-        let arms = arms.iter().map(|(i, body)| quote!(#i => #body,));
+        let arms = merge_arms(&arms)
+            .into_iter()
+            .map(|(i, body)| quote!(#i => #body,));
         quote! {
             const FIELDS: &[xml::Field] = &[#(#table),*];
             #(#read_attrs)*
