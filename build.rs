@@ -5,6 +5,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let result = wsclient_build::configure()
         .runtime_crate("crate")
+        .server_feature("server") // trait + dispatcher per port type, in `server` submodules
+        .json_feature("json") // JSON conversions and calls by name, in `json` submodules
         .wsdl("wsdl/logmein-rescue/API.asmx.wsdl", "logmein_rescue")
         .secret_word("usersession") // Archer: the *UserSession*Result elements carry the session token
         .wsdl("wsdl/archer/general.asmx.wsdl", "archer_general")

@@ -160,6 +160,33 @@ impl Error {
         }
     }
 
+    /// The error with every occurrence of each (non-empty) secret replaced by `<redacted>` in
+    /// the texts that came from the service (fault reason and detail, the start of a body), for
+    /// a service that echoes a password or token back in its error.
+    pub(crate) fn redact(mut self, secrets: &[&str]) -> Self {
+        let scrub = |text: &mut String| {
+            for secret in secrets.iter().filter(|s| !s.is_empty()) {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "<redacted>");
+                }
+            }
+        };
+        match &mut self {
+            Error::Fault(fault) => {
+                scrub(&mut fault.reason);
+                if let Some(detail) = fault.detail.as_mut() {
+                    scrub(&mut detail.0);
+                }
+            }
+            Error::Http { body_start, .. }
+            | Error::NotXml { body_start, .. }
+            | Error::RestStatus { body_start, .. }
+            | Error::RestNotXml { body_start, .. } => scrub(body_start),
+            _ => {}
+        }
+        self
+    }
+
     /// Whether the call timed out.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout)

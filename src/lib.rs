@@ -17,3 +17,12 @@ pub mod logmein_rescue;
 pub mod archer;
 
 pub mod commvault;
+
+#[cfg(feature = "server")]
+pub mod server;
+
+#[cfg(feature = "simulator")]
+pub mod simulator;
+
+#[cfg(feature = "json")]
+pub mod json;

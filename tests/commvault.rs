@@ -805,3 +805,34 @@ async fn the_token_and_the_password_never_show_in_debug_output_or_logs() {
         assert!(!logs.contains(secret), "the logs show {secret:?}:\n{logs}");
     }
 }
+
+#[tokio::test]
+async fn an_error_page_that_echoes_the_token_or_password_is_redacted() {
+    let server = TestServer::start(|req: RecordedRequest| {
+        let token = req.header("authtoken").unwrap_or("").to_owned();
+        TestResponse::html(
+            500,
+            format!(
+                "<html>request from {token} failed: {}</html>",
+                req.body_text()
+            ),
+        )
+    })
+    .await;
+    let err = logged_in(&server, BASE)
+        .update_user_group_by_id(1, api::UserGroupProperties::default())
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+
+    let err = client(&server, BASE)
+        .login("admin", PASSWORD)
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    let base64 = "cMOkc3N3w7ZyZCA8Jj4gIjEi"; // PASSWORD, Base64 as sent
+    assert!(!shown.contains(base64), "{shown}");
+    assert!(shown.contains("failed"), "{shown}");
+}

@@ -409,3 +409,34 @@ async fn secrets_stay_out_of_debug_output() {
     assert!(!shown.contains("hunter2"), "{shown}");
     assert!(shown.contains("<redacted>"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_fault_that_echoes_the_authcode_or_password_is_redacted() {
+    let server = TestServer::start(|req: RecordedRequest| {
+        let (_, name, fields) = body_child(&req.body);
+        let echoed: Vec<&str> = fields.iter().map(|(_, _, text)| text.as_str()).collect();
+        TestResponse::soap11_fault(
+            "soap:Server",
+            &format!("Server was unable to process request. ---> {name} rejected {echoed:?}"),
+            Some(&format!("<trace>{}</trace>", echoed.join(","))),
+        )
+    })
+    .await;
+    let client = client(&server, SoapVersion::V11);
+    let err = client.login("a@b.c", "hunter2-password").await.unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(shown.contains("<redacted>"), "{shown}");
+
+    client.set_auth_code("S3CR3T-AUTHCODE".into());
+    let err = client
+        .cancel_action(api::CancelAction {
+            i_session: 5,
+            s_auth_code: None,
+        })
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("S3CR3T"), "{shown}");
+    assert!(shown.contains("rejected"), "{shown}");
+}

@@ -12,6 +12,8 @@ const FIXTURES: &[(&str, &str)] = &[
     ("schemas-common.xsd", "schemas_common"),
     ("bindings.wsdl", "bindings"),
     ("rpc-literal.wsdl", "rpc_literal"),
+    ("derived.wsdl", "derived"),
+    ("headers.wsdl", "headers"),
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -32,29 +32,47 @@
 //!
 //! - A struct per complex type and per anonymous element type, with `ToXml` / `FromXml`;
 //!   `minOccurs="0"` gives `Option`, repeated elements give `Vec`, `nillable` gives `Option`
-//!   (sent as `xsi:nil`), recursive fields are boxed.
+//!   (sent as `xsi:nil`), recursive fields are boxed. A struct whose every field has a natural
+//!   default (absent, empty, `""`, `0`, `false`, or a struct that has one) derives `Default`.
+//! - A `complexContent` extension or restriction gets the base type's fields and its own. Where
+//!   a value is declared with a type that others derive from, the field holds an enum over the
+//!   type and its derived types (`VehicleOrDerived::Car(Car)`): written with `xsi:type`, read by
+//!   the `xsi:type` the element carries.
 //! - An enum per enumeration, with an `Unknown(String)` variant that keeps values the schema does
 //!   not list, `as_str()`, `description()` (from the schema's documentation) and `VALUES`.
 //! - An enum per `xs:choice`, and per substitution group used with `ref=` (one variant per
-//!   element that may stand in for the head).
+//!   element that may stand in for the head); an `xs:any` among the alternatives gives an
+//!   `Other(RawXml)` variant.
+//! - `xs:any` and `xs:anyType` content is kept as raw XML, `xs:decimal` as its digits, dates and
+//!   times and union values as the text sent, `xs:list` as `xml::List`.
 //! - Per SOAP port, a client type with one `async fn` per operation, with the SOAP action and
-//!   version baked in.
+//!   version baked in; a SOAP binding that no port uses gets a client named after it. The SOAP
+//!   headers a request declares (`soap:header`) are arguments of the method, after the request.
+//!   rpc/literal operations get a struct per direction for the wrapper element (named after the
+//!   operation, in the `soap:body` namespace, with one unqualified child per `type=` part).
 //!
 //! Fields and choice alternatives whose XML name looks like a secret (password, authcode,
 //! token, ...) are shown as `<redacted>` by the generated `Debug`, unless they are
 //! enumerations.
 //!
-//! SOAP encoding (`use="encoded"`) is refused; rpc-style operations are skipped with a warning.
-//! Constructs represented loosely (unions, a sequence inside a choice, a repeated sequence of
-//! several elements, ...) are reported in [`Generated::warnings`].
+//! SOAP encoding (`use="encoded"`) is refused. Operations that cannot be bound (a header part
+//! with `type=`, a document-style message with several body parts, ...) are skipped, and
+//! constructs represented loosely (a sequence inside a choice, a repeated sequence of several
+//! elements, response headers, ...) are noted: both are reported in [`Generated::warnings`].
+//!
+//! [`show`] describes a WSDL the way the generator sees it (also as the `wsdl-show` binary).
 
 #![warn(missing_docs)]
 
 mod error;
+mod format;
+pub mod inspect;
 mod model;
 mod naming;
+mod ports;
 mod render;
 mod schema;
+mod show;
 mod wsdl;
 
 use std::path::{Path, PathBuf};
@@ -63,11 +81,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use error::Error;
+pub use show::show;
 
-use model::{Model, TypeRef};
-use naming::Scope;
-use render::{ClientOpBuilder, Ctx, PortClient};
-use wsdl::{Definitions, Style};
+use model::Model;
+use ports::build_ports;
+use render::{Ctx, PortClient};
+use wsdl::Definitions;
 
 /// What kind of file an input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +118,37 @@ pub struct Options {
     pub runtime_crate: String,
     /// Words that mark a field as secret when its lower-cased XML name contains one of them.
     pub secret_words: Vec<String>,
+    /// Whether to emit, per port type, a server trait and a dispatcher (in a `server`
+    /// submodule; they need the runtime's `server` feature).
+    pub server: Emit,
+    /// Whether to emit JSON conversions of the types and a JSON call per port client (in a
+    /// `json` submodule; they need the runtime's `json` feature).
+    pub json: Emit,
+}
+
+/// Whether and how to emit an optional part of the generated code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Emit {
+    /// Leave it out (the default).
+    #[default]
+    No,
+    /// Emit it.
+    Always,
+    /// Emit it behind `#[cfg(feature = "...")]`, for a crate that defines that feature.
+    WithFeature(String),
+}
+
+impl Emit {
+    fn wanted(&self) -> bool {
+        !matches!(self, Emit::No)
+    }
+
+    fn feature(&self) -> Option<&str> {
+        match self {
+            Emit::WithFeature(f) => Some(f),
+            _ => None,
+        }
+    }
 }
 
 impl Default for Options {
@@ -109,6 +159,8 @@ impl Default for Options {
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
+            server: Emit::No,
+            json: Emit::No,
         }
     }
 }
@@ -164,6 +216,33 @@ impl Builder {
         self
     }
 
+    /// Also emits, per port type, a trait with one async method per operation and a dispatcher
+    /// that serves it over SOAP 1.1 and 1.2 (module `server`; needs the runtime's `server`
+    /// feature).
+    pub fn server(mut self, on: bool) -> Self {
+        self.options.server = if on { Emit::Always } else { Emit::No };
+        self
+    }
+
+    /// Like [`Builder::server`], with the code behind `#[cfg(feature = "<feature>")]`.
+    pub fn server_feature(mut self, feature: &str) -> Self {
+        self.options.server = Emit::WithFeature(feature.to_owned());
+        self
+    }
+
+    /// Also emits JSON conversions of the types and a JSON call per port client (module
+    /// `json`; needs the runtime's `json` feature).
+    pub fn json(mut self, on: bool) -> Self {
+        self.options.json = if on { Emit::Always } else { Emit::No };
+        self
+    }
+
+    /// Like [`Builder::json`], with the code behind `#[cfg(feature = "<feature>")]`.
+    pub fn json_feature(mut self, feature: &str) -> Self {
+        self.options.json = Emit::WithFeature(feature.to_owned());
+        self
+    }
+
     /// Whether to print `cargo:rerun-if-changed` and `cargo:warning` lines (default: when
     /// running inside a build script).
     pub fn cargo_directives(mut self, on: bool) -> Self {
@@ -192,14 +271,11 @@ impl Builder {
             .cargo_directives
             .unwrap_or_else(|| std::env::var_os("OUT_DIR").is_some());
         let mut results = Vec::new();
-        for input in &self.inputs {
+        for (input, generated) in self.inputs.iter().zip(self.generate_all()) {
             if directives {
                 println!("cargo:rerun-if-changed={}", input.path.display());
             }
-            let generated = match input.kind {
-                InputKind::Wsdl => generate_wsdl(&input.path, &self.options),
-                InputKind::Xsd => generate_xsd(&input.path, &self.options),
-            }?;
+            let generated = generated?;
             let file = out_dir.join(format!("{}.rs", input.module));
             std::fs::write(&file, &generated.code).map_err(|source| Error::Output {
                 file: file.clone(),
@@ -219,6 +295,50 @@ impl Builder {
             });
         }
         Ok(results)
+    }
+}
+
+impl Builder {
+    /// Generates every input, on as many threads as there are processors (each input is
+    /// independent: a build with several large WSDLs takes as long as the largest). The results
+    /// are in input order.
+    fn generate_all(&self) -> Vec<Result<Generated, Error>> {
+        let generate = |input: &Input| match input.kind {
+            InputKind::Wsdl => generate_wsdl(&input.path, &self.options),
+            InputKind::Xsd => generate_xsd(&input.path, &self.options),
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(self.inputs.len());
+        if threads <= 1 {
+            return self.inputs.iter().map(generate).collect();
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut results: Vec<(usize, Result<Generated, Error>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(input) = self.inputs.get(i) else {
+                                break done;
+                            };
+                            done.push((i, generate(input)));
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| match w.join() {
+                    Ok(done) => done,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        });
+        results.sort_by_key(|(i, _)| *i);
+        results.into_iter().map(|(_, r)| r).collect()
     }
 }
 
@@ -244,9 +364,9 @@ pub struct Stats {
     pub structs: usize,
     /// Enums emitted for enumerations.
     pub enums: usize,
-    /// Enums emitted for `xs:choice`.
+    /// Enums emitted for `xs:choice`, substitution groups and types with derived types.
     pub choices: usize,
-    /// Client types emitted (one per SOAP port).
+    /// Client types emitted (one per SOAP port, and one per SOAP binding that no port uses).
     pub clients: usize,
     /// Operations emitted across all clients.
     pub operations: usize,
@@ -285,53 +405,25 @@ pub fn generate_wsdl(path: &Path, options: &Options) -> Result<Generated, Error>
         .unwrap_or_else(|| path.to_owned());
     let schemas = schema::load(schema::SchemaSource::Inline(&defs.schemas), &main)?;
     let secret = secret_predicate(options);
-    let mut model = Model::new(&schemas.types, &secret);
     let mut warnings = schemas.notes.clone();
-
-    // Every message part's element or type is a root, bound or not.
-    for message in &defs.messages {
-        for part in &message.parts {
-            let found = match (&part.element, &part.type_) {
-                (Some(e), _) => model.element(e).is_some(),
-                (None, Some(t)) => model.type_(t).is_some(),
-                (None, None) => true,
-            };
-            if !found {
-                let what = part.element.as_ref().or(part.type_.as_ref());
-                let (file, element) = &part.location;
-                return Err(Error::at(
-                    file,
-                    format!("{element} in <message name=\"{}\">", message.name.name),
-                    if part.element.is_some() {
-                        "wsdl:part element="
-                    } else {
-                        "wsdl:part type="
-                    },
-                    format!(
-                        "refers to {}, which no schema in the WSDL defines",
-                        what.map(ToString::to_string).unwrap_or_default()
-                    ),
-                ));
-            }
-        }
-    }
-
-    let ports = build_ports(&defs, &mut model, &mut warnings);
-    let mut port_scope = Scope::default();
-    let mut ports = ports;
-    for p in &mut ports {
-        p.rust_name = port_scope.claim(naming::type_name(&p.port));
-    }
-    let reserved: Vec<&str> = ports.iter().map(|p| p.rust_name.as_str()).collect();
-    model.finish(&reserved);
-    warnings.extend(model.notes.iter().cloned());
+    let (model, ports) = ports::wsdl_model(&defs, &schemas, &secret, &mut warnings)?;
 
     let rt = runtime_path(options, &main)?;
     let mut ctx = Ctx::new(rt);
     let types = render::render_types(&mut ctx, &model);
     let clients = render::render_clients(&mut ctx, &model, &ports);
+    let servers = if options.server.wanted() {
+        render::render_servers(&mut ctx, &model, &ports, &defs, options.server.feature())
+    } else {
+        TokenStream::new()
+    };
+    let json = if options.json.wanted() {
+        render::render_json(&ctx, &model, &ports, options.json.feature())
+    } else {
+        TokenStream::new()
+    };
     let preamble = ctx.preamble(!ports.is_empty());
-    let tokens = quote!(#preamble #types #clients);
+    let tokens = quote!(#preamble #types #clients #servers #json);
     let mut files_read = defs.files.clone();
     files_read.extend(schemas.files.iter().cloned());
     let header = format!(
@@ -348,6 +440,7 @@ pub fn generate_xsd(path: &Path, options: &Options) -> Result<Generated, Error> 
     let schemas = schema::load(schema::SchemaSource::File(path), path)?;
     let secret = secret_predicate(options);
     let mut model = Model::new(&schemas.types, &secret);
+    model.set_abstract_types(schemas.abstract_types.clone());
     for element in model.global_elements() {
         model.element(&element);
     }
@@ -357,8 +450,13 @@ pub fn generate_xsd(path: &Path, options: &Options) -> Result<Generated, Error> 
     let rt = runtime_path(options, path)?;
     let mut ctx = Ctx::new(rt);
     let types = render::render_types(&mut ctx, &model);
+    let json = if options.json.wanted() {
+        render::render_json(&ctx, &model, &[], options.json.feature())
+    } else {
+        TokenStream::new()
+    };
     let preamble = ctx.preamble(false);
-    let tokens = quote!(#preamble #types);
+    let tokens = quote!(#preamble #types #json);
     let mut files_read = vec![path.to_owned()];
     files_read.extend(schemas.files.iter().cloned());
     let header = format!(
@@ -379,15 +477,15 @@ fn finish(
     mut files_read: Vec<PathBuf>,
     warnings: Vec<String>,
 ) -> Result<Generated, Error> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::at(
-            file,
-            "(generated code)",
-            "code generation",
-            format!("the generator produced code that does not parse, which is a bug: {e}"),
-        )
-    })?;
-    let code = header + &prettyplease::unparse(&parsed);
+    let code = header
+        + &format::format(tokens).map_err(|e| {
+            Error::at(
+                file,
+                "(generated code)",
+                "code generation",
+                format!("the generator produced code that does not parse, which is a bug: {e}"),
+            )
+        })?;
     files_read.sort();
     files_read.dedup();
     let mut stats = Stats {
@@ -400,7 +498,7 @@ fn finish(
         match d.kind {
             model::DefKind::Struct { .. } => stats.structs += 1,
             model::DefKind::Enum { .. } => stats.enums += 1,
-            model::DefKind::Choice { .. } => stats.choices += 1,
+            model::DefKind::Choice { .. } | model::DefKind::Derived { .. } => stats.choices += 1,
         }
     }
     Ok(Generated {
@@ -410,164 +508,4 @@ fn finish(
         warnings,
         stats,
     })
-}
-
-/// The Rust type of a message's body, or why it cannot be bound.
-fn body_type(
-    defs: &Definitions,
-    model: &mut Model<'_>,
-    message: Option<&wsdl::QName>,
-    parts_filter: Option<&Vec<String>>,
-) -> Result<Option<(wsdl::QName, TypeRef)>, String> {
-    let Some(message) = message else {
-        return Ok(None);
-    };
-    let msg = defs
-        .message(message)
-        .ok_or_else(|| format!("message {message} is not defined"))?;
-    let parts: Vec<&wsdl::Part> = msg
-        .parts
-        .iter()
-        .filter(|p| parts_filter.is_none_or(|f| f.contains(&p.name)))
-        .collect();
-    match parts.as_slice() {
-        [part] => match &part.element {
-            Some(e) => {
-                let ty = model
-                    .element(e)
-                    .ok_or_else(|| format!("element {e} is not defined"))?;
-                Ok(Some((e.clone(), ty)))
-            }
-            None => Err(format!(
-                "message {} part `{}` uses type= in a document-style operation",
-                message.name, part.name
-            )),
-        },
-        [] => Err(format!("message {} has no body part", message.name)),
-        _ => Err(format!(
-            "message {} has {} body parts; document style with several parts is not supported",
-            message.name,
-            parts.len()
-        )),
-    }
-}
-
-/// Adds a warning unless it is already there (a binding used by several ports would repeat it).
-fn push_once(warnings: &mut Vec<String>, warning: String) {
-    if !warnings.contains(&warning) {
-        warnings.push(warning);
-    }
-}
-
-fn build_ports(
-    defs: &Definitions,
-    model: &mut Model<'_>,
-    warnings: &mut Vec<String>,
-) -> Vec<PortClient> {
-    let mut ports = Vec::new();
-    for service in &defs.services {
-        for port in &service.ports {
-            let Some(binding) = defs.binding(&port.binding) else {
-                warnings.push(format!(
-                    "port {} refers to binding {}, which is not defined; skipped",
-                    port.name, port.binding
-                ));
-                continue;
-            };
-            let Some(version) = binding.version else {
-                continue;
-            };
-            let port_type = defs.port_type(&binding.port_type);
-            // The client's own methods, and those of the traits it implements: an inherent
-            // `clone(&self, request)` would hide `Clone::clone` from the client's users.
-            let mut methods = Scope::with_reserved(&[
-                "new",
-                "soap_client",
-                "with_default_endpoint",
-                "clone",
-                "clone_from",
-                "fmt",
-                "to_owned",
-            ]);
-            let mut operations = Vec::new();
-            for bop in &binding.operations {
-                let Some(aop) =
-                    port_type.and_then(|pt| pt.operations.iter().find(|o| o.name == bop.name))
-                else {
-                    push_once(
-                        warnings,
-                        format!(
-                            "operation {} of binding {} has no port type operation; skipped",
-                            bop.name, binding.name.name
-                        ),
-                    );
-                    continue;
-                };
-                let skip = |why: String, warnings: &mut Vec<String>| {
-                    push_once(
-                        warnings,
-                        format!(
-                            "operation {} of binding {}: {why}; skipped",
-                            bop.name, binding.name.name
-                        ),
-                    );
-                };
-                if bop.style == Style::Rpc {
-                    skip("rpc style is not supported yet".into(), warnings);
-                    continue;
-                }
-                if !bop.input.headers.is_empty() || !bop.output.headers.is_empty() {
-                    push_once(
-                        warnings,
-                        format!(
-                            "operation {} of binding {}: the SOAP headers it declares are not \
-                             sent or read",
-                            bop.name, binding.name.name
-                        ),
-                    );
-                }
-                let input =
-                    match body_type(defs, model, aop.input.as_ref(), bop.input.parts.as_ref()) {
-                        Ok(Some(i)) => i,
-                        Ok(None) => {
-                            skip("it has no input message".into(), warnings);
-                            continue;
-                        }
-                        Err(why) => {
-                            skip(why, warnings);
-                            continue;
-                        }
-                    };
-                let output =
-                    match body_type(defs, model, aop.output.as_ref(), bop.output.parts.as_ref()) {
-                        Ok(o) => o,
-                        Err(why) => {
-                            skip(why, warnings);
-                            continue;
-                        }
-                    };
-                operations.push(ClientOpBuilder {
-                    name: bop.name.clone(),
-                    rust_name: methods.claim(naming::field_name(&bop.name)),
-                    documentation: aop.documentation.clone(),
-                    soap_action: bop.soap_action.clone(),
-                    input,
-                    output,
-                    faults: aop.faults.iter().map(|(n, _)| n.clone()).collect(),
-                });
-            }
-            ports.push(PortClient {
-                rust_name: String::new(),
-                service: service.name.clone(),
-                service_docs: service.documentation.clone(),
-                port: port.name.clone(),
-                binding: binding.name.name.clone(),
-                version,
-                address: port.address.clone(),
-                port_type_docs: port_type.and_then(|p| p.documentation.clone()),
-                operations,
-            });
-        }
-    }
-    ports
 }

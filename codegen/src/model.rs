@@ -123,6 +123,33 @@ pub(crate) enum DefKind {
     Enum { values: Vec<EnumValue> },
     /// An enum for an `xs:choice`.
     Choice { alts: Vec<ChoiceAlt> },
+    /// An enum over a complex type and the types derived from it, for values declared with the
+    /// base type: the `xsi:type` attribute tells which one an element holds.
+    Derived { variants: Vec<DerivedVariant> },
+}
+
+/// One type a value declared with a base type may be (see [`DefKind::Derived`]).
+#[derive(Debug, Clone)]
+pub(crate) struct DerivedVariant {
+    /// The struct of the type.
+    pub def: usize,
+    /// The type's namespace and name, as `xsi:type` names it.
+    pub ns: Option<String>,
+    pub name: String,
+    /// Whether this is the base type itself (written without `xsi:type`).
+    pub is_base: bool,
+    pub variant: String,
+    pub boxed: bool,
+}
+
+/// One child of an rpc-style body wrapper: a message part.
+#[derive(Debug, Clone)]
+pub(crate) struct WrapperPart {
+    /// The element name: the part name (`type=`), or the part's element's name.
+    pub xml_name: String,
+    /// The element's namespace: `None` for a `type=` part (rpc parts are unqualified).
+    pub ns: Option<String>,
+    pub ty: TypeRef,
 }
 
 /// A type the generator emits.
@@ -133,6 +160,11 @@ pub(crate) struct Def {
     pub xml_name: String,
     pub docs: Vec<String>,
     pub kind: DefKind,
+    /// Whether every field has a default, so that the struct can derive `Default` (for an enum
+    /// over derived types: whether the base type is concrete and has one).
+    pub default: bool,
+    /// For a choice: whether an `xs:any` is one of its alternatives (kept as raw XML).
+    pub open: bool,
     /// Ordering key for naming: (priority, namespace, name).
     sort_key: (u8, String, String),
 }
@@ -146,6 +178,14 @@ pub(crate) struct Model<'t> {
     secret: &'t dyn Fn(&str) -> bool,
     /// The choice enum made for the substitution group of each head element met.
     substitutions: BTreeMap<TypeIdent, usize>,
+    /// The named complex types derived (by extension or restriction) from each complex type.
+    derived: BTreeMap<TypeIdent, Vec<TypeIdent>>,
+    /// The enum made for each base type met that has derived types.
+    derived_enums: BTreeMap<TypeIdent, usize>,
+    /// Abstract complex types, as (namespace, name).
+    abstract_types: BTreeSet<(String, String)>,
+    /// The wrapper struct made for each rpc body, by (namespace, element name, message).
+    wrappers: BTreeMap<(String, String, String), usize>,
     /// Constructs met that are represented loosely, for the build's warnings.
     pub notes: BTreeSet<String>,
 }
@@ -203,6 +243,23 @@ impl<'t> Model<'t> {
                 .entry((ns, ident.type_, ident.name.as_str().to_owned()))
                 .or_insert_with(|| ident.clone());
         }
+        let mut derived: BTreeMap<TypeIdent, Vec<TypeIdent>> = BTreeMap::new();
+        for (ident, meta) in types.items.iter() {
+            if ident.type_ != IdentType::Type {
+                continue;
+            }
+            if let MetaTypeVariant::ComplexType(c) = &meta.variant {
+                if let Some(base) = c.base.as_ident() {
+                    let base_is_complex = matches!(
+                        types.items.get(base).map(|m| &m.variant),
+                        Some(MetaTypeVariant::ComplexType(_))
+                    );
+                    if base_is_complex && base != ident {
+                        derived.entry(base.clone()).or_default().push(ident.clone());
+                    }
+                }
+            }
+        }
         Self {
             types,
             defs: Vec::new(),
@@ -210,8 +267,95 @@ impl<'t> Model<'t> {
             lookup,
             secret,
             substitutions: BTreeMap::new(),
+            derived,
+            derived_enums: BTreeMap::new(),
+            abstract_types: BTreeSet::new(),
+            wrappers: BTreeMap::new(),
             notes: BTreeSet::new(),
         }
+    }
+
+    /// Tells the model which complex types are abstract (as (namespace, name)): they get no
+    /// variant of their own in the enum over a base type and its derived types.
+    pub(crate) fn set_abstract_types(&mut self, abstract_types: BTreeSet<(String, String)>) {
+        self.abstract_types = abstract_types;
+    }
+
+    fn is_abstract(&self, ident: &TypeIdent) -> bool {
+        let ns = self.ns_uri(ident.ns).unwrap_or_default();
+        self.abstract_types
+            .contains(&(ns, ident.name.as_str().to_owned()))
+    }
+
+    /// Every named complex type derived from `base`, directly or not, in a stable order.
+    fn descendants(&self, base: &TypeIdent) -> Vec<TypeIdent> {
+        let mut out: Vec<TypeIdent> = Vec::new();
+        let mut stack = vec![base.clone()];
+        while let Some(b) = stack.pop() {
+            for d in self.derived.get(&b).into_iter().flatten() {
+                if !out.contains(d) && d != base {
+                    out.push(d.clone());
+                    stack.push(d.clone());
+                }
+            }
+        }
+        out.sort_by_key(|i| {
+            (
+                self.ns_uri(i.ns).unwrap_or_default(),
+                i.name.as_str().to_owned(),
+            )
+        });
+        out
+    }
+
+    /// The struct for the body of an rpc-style operation: the element `element` with one
+    /// child per part (made once per element and message).
+    pub(crate) fn rpc_wrapper(
+        &mut self,
+        element: &QName,
+        operation: &str,
+        message: &str,
+        parts: Vec<WrapperPart>,
+    ) -> TypeRef {
+        let key = (element.ns.clone(), element.name.clone(), message.to_owned());
+        if let Some(idx) = self.wrappers.get(&key) {
+            return TypeRef::Def(*idx);
+        }
+        let members = parts
+            .into_iter()
+            .map(|p| {
+                Member::Element(ElementField {
+                    secret: (self.secret)(&p.xml_name),
+                    xml_name: p.xml_name,
+                    ns: p.ns,
+                    ty: p.ty,
+                    occurs: Occurs::One,
+                    nillable: false,
+                    docs: Vec::new(),
+                    rust_name: String::new(),
+                    boxed: false,
+                })
+            })
+            .collect();
+        let idx = self.defs.len();
+        self.defs.push(Def {
+            rust_name: String::new(),
+            xml_name: format!(
+                "element `{element}`, the rpc body of operation `{operation}`: one child per \
+                 part of message `{message}`"
+            ),
+            docs: Vec::new(),
+            kind: DefKind::Struct {
+                attributes: Vec::new(),
+                members,
+                text: None,
+            },
+            default: false,
+            open: false,
+            sort_key: (2, element.ns.clone(), element.name.clone()),
+        });
+        self.wrappers.insert(key, idx);
+        TypeRef::Def(idx)
     }
 
     fn ns_uri_of(types: &MetaTypes, ns: NamespaceId) -> Option<String> {
@@ -266,7 +410,69 @@ impl<'t> Model<'t> {
         self.ns_uri(ident.ns).as_deref() == Some(XS_NS)
     }
 
+    /// The Rust type for a value declared with the type (or element) `ident`: for a complex
+    /// type that other types derive from, the enum over it and them.
     fn resolve(&mut self, ident: &TypeIdent) -> TypeRef {
+        if ident.type_ == IdentType::Type && self.derived.contains_key(ident) {
+            if let Some(idx) = self.derived_enums.get(ident) {
+                return TypeRef::Def(*idx);
+            }
+            let descendants = self.descendants(ident);
+            if !descendants.is_empty() {
+                return self.derived_enum(ident, descendants);
+            }
+        }
+        self.resolve_exact(ident)
+    }
+
+    /// The enum over the complex type `base` and the types derived from it.
+    fn derived_enum(&mut self, base: &TypeIdent, descendants: Vec<TypeIdent>) -> TypeRef {
+        let name = base.name.as_str().to_owned();
+        let ns = self.ns_uri(base.ns);
+        let idx = self.defs.len();
+        self.defs.push(Def {
+            rust_name: String::new(),
+            xml_name: match &ns {
+                Some(ns) => format!("type `{{{ns}}}{name}` or a type derived from it"),
+                None => format!("type `{name}` or a type derived from it"),
+            },
+            docs: Vec::new(),
+            kind: DefKind::Derived {
+                variants: Vec::new(),
+            },
+            default: false,
+            open: false,
+            sort_key: (
+                0,
+                ns.clone().unwrap_or_default(),
+                format!("{name}OrDerived"),
+            ),
+        });
+        self.derived_enums.insert(base.clone(), idx);
+        let mut variants = Vec::new();
+        let all = std::iter::once((base, true)).chain(descendants.iter().map(|d| (d, false)));
+        for (ident, is_base) in all {
+            if self.is_abstract(ident) {
+                continue;
+            }
+            let TypeRef::Def(def) = self.resolve_exact(ident) else {
+                continue;
+            };
+            variants.push(DerivedVariant {
+                def,
+                ns: self.ns_uri(ident.ns),
+                name: ident.name.as_str().to_owned(),
+                is_base,
+                variant: String::new(),
+                boxed: false,
+            });
+        }
+        self.defs[idx].kind = DefKind::Derived { variants };
+        TypeRef::Def(idx)
+    }
+
+    /// The Rust type for exactly the type (or element) `ident`.
+    fn resolve_exact(&mut self, ident: &TypeIdent) -> TypeRef {
         if let Some(r) = self.by_ident.get(ident) {
             return r.clone();
         }
@@ -325,14 +531,11 @@ impl<'t> Model<'t> {
                     base
                 }
             }
-            MetaTypeVariant::Union(_) => {
-                self.notes
-                    .insert(format!("union type {name} is kept as its text (String)"));
-                TypeRef::Builtin {
-                    path: "String",
-                    xsd: format!("{name} (xs:union)"),
-                }
-            }
+            // A union's value is kept as the text sent: exact, whichever member type it is.
+            MetaTypeVariant::Union(_) => TypeRef::Builtin {
+                path: "String",
+                xsd: format!("{name} (xs:union, kept as text)"),
+            },
             MetaTypeVariant::Enumeration(e) => {
                 let idx = self.reserve(ident, meta);
                 let mut values = Vec::new();
@@ -397,6 +600,8 @@ impl<'t> Model<'t> {
             },
             docs: meta.documentation.clone(),
             kind: DefKind::Enum { values: Vec::new() },
+            default: false,
+            open: false,
             sort_key: (priority, ns, name),
         });
         self.by_ident.insert(ident.clone(), TypeRef::Def(idx));
@@ -569,23 +774,29 @@ impl<'t> Model<'t> {
             xml_name: format!("a choice in `{owner}`"),
             docs: Vec::new(),
             kind: DefKind::Choice { alts: Vec::new() },
+            default: false,
+            open: false,
             sort_key: (3, String::new(), format!("{owner}Choice")),
         });
         let mut alts = Vec::new();
-        self.choice_alts(g, Occurs::One, owner, &mut alts);
+        let mut open = false;
+        self.choice_alts(g, Occurs::One, owner, &mut alts, &mut open);
         self.defs[idx].kind = DefKind::Choice { alts };
+        self.defs[idx].open = open;
         idx
     }
 
     /// The alternatives of a choice: its elements, and those of the groups nested in it. A
-    /// choice nested in a choice adds its alternatives; a sequence of several elements cannot be
-    /// one alternative, so its elements become alternatives of their own (with a note).
+    /// choice nested in a choice adds its alternatives, and so does a substitution group; a
+    /// sequence of several elements cannot be one alternative, so its elements become
+    /// alternatives of their own (with a note). An `xs:any` sets `open`.
     fn choice_alts(
         &mut self,
         g: &GroupMeta,
         outer: Occurs,
         owner: &str,
         alts: &mut Vec<ChoiceAlt>,
+        open: &mut bool,
     ) {
         let types = self.types;
         for el in g.elements.iter() {
@@ -597,7 +808,7 @@ impl<'t> Model<'t> {
                 let occ = combine(outer, occurs(el.min_occurs, el.max_occurs));
                 match types.items.get(type_).map(|m| &m.variant) {
                     Some(MetaTypeVariant::Choice(inner)) => {
-                        self.choice_alts(inner, occ, owner, alts);
+                        self.choice_alts(inner, occ, owner, alts, open);
                         continue;
                     }
                     Some(MetaTypeVariant::Sequence(inner) | MetaTypeVariant::All(inner))
@@ -626,12 +837,17 @@ impl<'t> Model<'t> {
                         variant: String::new(),
                         boxed: false,
                     }),
-                    Member::Choice { .. } | Member::Any { .. } => {
-                        self.notes.insert(format!(
-                            "{owner}: a substitution group or xs:any inside a choice is skipped \
-                             when reading"
-                        ));
+                    Member::Choice { def, occurs, .. } => {
+                        if let DefKind::Choice { alts: members } = &self.defs[def].kind {
+                            for a in members {
+                                let mut a = a.clone();
+                                a.many |= occurs == Occurs::Many;
+                                alts.push(a);
+                            }
+                        }
+                        *open |= self.defs[def].open;
                     }
+                    Member::Any { .. } => *open = true,
                 }
             }
         }
@@ -654,6 +870,8 @@ impl<'t> Model<'t> {
             },
             docs: Vec::new(),
             kind: DefKind::Choice { alts: Vec::new() },
+            default: false,
+            open: false,
             sort_key: (3, String::new(), format!("{head_name}Choice")),
         });
         self.substitutions.insert(head.clone(), idx);
@@ -702,6 +920,7 @@ impl<'t> Model<'t> {
         }
         for i in 0..self.defs.len() {
             let owner_name = self.defs[i].rust_name.clone();
+            let open = self.defs[i].open;
             match &mut self.defs[i].kind {
                 DefKind::Struct {
                     attributes,
@@ -741,17 +960,84 @@ impl<'t> Model<'t> {
                 }
                 DefKind::Choice { alts } => {
                     let mut variants = Scope::default();
+                    if open {
+                        variants.claim("Other".into());
+                    }
                     for a in alts.iter_mut() {
                         a.variant = variants.claim(naming::type_name(&a.xml_name));
+                    }
+                }
+                DefKind::Derived { variants } => {
+                    let mut names = Scope::default();
+                    for v in variants.iter_mut() {
+                        v.variant = names.claim(naming::type_name(&v.name));
                     }
                 }
             }
             let _ = owner_name;
         }
         self.box_recursive();
+        self.find_defaults();
     }
 
-    /// Types reachable from `def` through fields held by value (not inside a `Vec`).
+    /// Whether a value of type `t` has a default that is a valid value: not an enumeration or a
+    /// choice (no value is more natural than the others), not `xs:decimal` (whose empty default
+    /// is not a number); a struct or an enum over derived types when it was found to have one.
+    fn has_default(&self, t: &TypeRef) -> bool {
+        match t {
+            TypeRef::Builtin { path, .. } => *path != "xml::Decimal",
+            TypeRef::List(_) => true,
+            TypeRef::Def(d) => self.defs[*d].default,
+        }
+    }
+
+    /// Marks the structs whose every field has a default (an absent optional element, an empty
+    /// list, or a required value whose type has one). The least fixed point, so that a required
+    /// field that leads back to its own struct gives no `Default` (it would never end).
+    fn find_defaults(&mut self) {
+        loop {
+            let mut changed = false;
+            for i in 0..self.defs.len() {
+                if self.defs[i].default {
+                    continue;
+                }
+                let ok = match &self.defs[i].kind {
+                    DefKind::Struct {
+                        attributes,
+                        members,
+                        text,
+                    } => {
+                        text.as_ref().is_none_or(|t| self.has_default(t))
+                            && attributes
+                                .iter()
+                                .all(|a| !a.required || self.has_default(&a.ty))
+                            && members.iter().all(|m| match m {
+                                Member::Element(f) => {
+                                    f.occurs != Occurs::One || f.nillable || self.has_default(&f.ty)
+                                }
+                                Member::Choice { occurs, .. } => *occurs != Occurs::One,
+                                Member::Any { .. } => true,
+                            })
+                    }
+                    // The base type's default, when the base is concrete.
+                    DefKind::Derived { variants } => variants
+                        .iter()
+                        .any(|v| v.is_base && self.defs[v.def].default),
+                    _ => false,
+                };
+                if ok {
+                    self.defs[i].default = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Types reachable from `def` through fields held by value (not inside a `Vec`, and not in
+    /// a struct field already boxed).
     fn by_value_edges(&self, def: usize) -> Vec<usize> {
         let mut out = Vec::new();
         let push = |t: &TypeRef, out: &mut Vec<usize>| {
@@ -766,7 +1052,9 @@ impl<'t> Model<'t> {
                 }
                 for m in members {
                     match m {
-                        Member::Element(f) if f.occurs != Occurs::Many => push(&f.ty, &mut out),
+                        Member::Element(f) if f.occurs != Occurs::Many && !f.boxed => {
+                            push(&f.ty, &mut out)
+                        }
                         Member::Choice { def, occurs, .. } if *occurs != Occurs::Many => {
                             out.push(*def)
                         }
@@ -779,6 +1067,7 @@ impl<'t> Model<'t> {
                     push(&a.ty, &mut out);
                 }
             }
+            DefKind::Derived { variants } => out.extend(variants.iter().map(|v| v.def)),
             DefKind::Enum { .. } => {}
         }
         out
@@ -798,6 +1087,8 @@ impl<'t> Model<'t> {
         false
     }
 
+    /// Boxes what makes a type contain itself: first the struct fields on such a cycle, then
+    /// the enum variants on a cycle that no boxed field breaks.
     fn box_recursive(&mut self) {
         for i in 0..self.defs.len() {
             let decisions: Vec<bool> = match &self.defs[i].kind {
@@ -810,26 +1101,39 @@ impl<'t> Model<'t> {
                         _ => false,
                     })
                     .collect(),
+                _ => continue,
+            };
+            if let DefKind::Struct { members, .. } = &mut self.defs[i].kind {
+                for (m, b) in members.iter_mut().zip(decisions) {
+                    if let Member::Element(f) = m {
+                        f.boxed = b;
+                    }
+                }
+            }
+        }
+        for i in 0..self.defs.len() {
+            let decisions: Vec<bool> = match &self.defs[i].kind {
                 DefKind::Choice { alts } => alts
                     .iter()
                     .map(|a| !a.many && matches!(a.ty, TypeRef::Def(d) if self.reaches(d, i)))
                     .collect(),
-                DefKind::Enum { .. } => Vec::new(),
+                DefKind::Derived { variants } => {
+                    variants.iter().map(|v| self.reaches(v.def, i)).collect()
+                }
+                _ => continue,
             };
             match &mut self.defs[i].kind {
-                DefKind::Struct { members, .. } => {
-                    for (m, b) in members.iter_mut().zip(decisions) {
-                        if let Member::Element(f) = m {
-                            f.boxed = b;
-                        }
-                    }
-                }
                 DefKind::Choice { alts } => {
                     for (a, b) in alts.iter_mut().zip(decisions) {
                         a.boxed = b;
                     }
                 }
-                DefKind::Enum { .. } => {}
+                DefKind::Derived { variants } => {
+                    for (v, b) in variants.iter_mut().zip(decisions) {
+                        v.boxed = b;
+                    }
+                }
+                _ => {}
             }
         }
     }

@@ -77,6 +77,8 @@ pub(crate) struct SchemaModel {
     pub files: Vec<PathBuf>,
     /// Constructs the schema model cannot represent exactly, for the build's warnings.
     pub notes: Vec<String>,
+    /// The abstract complex types, as (namespace, name).
+    pub abstract_types: BTreeSet<(String, String)>,
 }
 
 /// Where the schemas come from.
@@ -108,6 +110,9 @@ fn link_imports(
     own: &Url,
     targets: &[(Url, String)],
 ) -> Result<String, Error> {
+    if !schema.has_bare_import {
+        return Ok(schema.text.clone());
+    }
     let doc = parse_xml(&schema.file, &schema.text)?;
     let mut edits = Vec::new();
     for import in doc
@@ -158,12 +163,7 @@ pub(crate) fn load(source: SchemaSource<'_>, main_file: &Path) -> Result<SchemaM
                 if !sources.contains(&s.file) {
                     sources.push(s.file.clone());
                 }
-                let tns = parse_xml(&s.file, &s.text)?
-                    .root_element()
-                    .attribute("targetNamespace")
-                    .unwrap_or("")
-                    .to_owned();
-                targets.push((inline_url(s)?, tns));
+                targets.push((inline_url(s)?, s.target_namespace.clone()));
             }
             for (s, (url, _)) in schemas.iter().zip(&targets) {
                 inline.insert(url.clone(), link_imports(s, url, &targets)?);
@@ -206,33 +206,64 @@ pub(crate) fn load(source: SchemaSource<'_>, main_file: &Path) -> Result<SchemaM
         .and_then(Interpreter::finish);
     match interpreted {
         Ok((types, _)) => {
-            sources.extend(loaded.borrow().iter().cloned());
+            // The inline schemas were scanned when the WSDL was read; the files the schemas
+            // import or include (and a bare schema file) are scanned here.
+            let mut scan = Scan::default();
+            match &source {
+                SchemaSource::Inline(schemas) => {
+                    for s in *schemas {
+                        scan.notes.extend(s.scan.notes.iter().cloned());
+                        scan.abstract_types
+                            .extend(s.scan.abstract_types.iter().cloned());
+                    }
+                }
+                SchemaSource::File(path) => scan.files(&[path.to_path_buf()]),
+            }
+            scan.files(&loaded.borrow());
             Ok(SchemaModel {
                 types,
                 files: loaded.borrow().clone(),
-                notes: repeated_names(&sources),
+                notes: scan.notes,
+                abstract_types: scan.abstract_types,
             })
         }
         Err(e) => {
             sources.extend(loaded.borrow().iter().cloned());
-            Err(diagnose(&sources, &e.to_string())
+            Err(diagnose(&sources)
                 .unwrap_or_else(|| Error::at(main_file, "xs:schema", "XML Schema", e.to_string())))
         }
     }
 }
 
-/// Finds groups that declare two elements of the same name side by side (`<x/><y/><x/>`):
-/// xsd-parser keeps one element per name in a group, so the second is lost.
-fn repeated_names(files: &[PathBuf]) -> Vec<String> {
-    let mut notes = Vec::new();
-    for file in files {
-        let Ok(text) = std::fs::read_to_string(file) else {
-            continue;
-        };
-        let Ok(doc) = parse_xml(file, &text) else {
-            continue;
-        };
-        for group in doc.descendants().filter(|n| {
+/// What xsd-parser's model does not keep, read from the schema documents themselves.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scan {
+    /// Groups that declare two elements of the same name side by side (`<x/><y/><x/>`;
+    /// xsd-parser keeps one element per name in a group, so the second is lost), as notes.
+    pub notes: Vec<String>,
+    /// The abstract complex types, as (namespace, name).
+    pub abstract_types: BTreeSet<(String, String)>,
+}
+
+impl Scan {
+    /// Scans `node` (a document, or a schema element) of `file`.
+    pub(crate) fn node(&mut self, file: &Path, node: Node<'_, '_>) {
+        for schema in node
+            .descendants()
+            .filter(|n| n.has_tag_name((XS_NS, "schema")))
+        {
+            let tns = schema.attribute("targetNamespace").unwrap_or("");
+            for ty in schema.children().filter(|n| {
+                n.has_tag_name((XS_NS, "complexType"))
+                    && matches!(n.attribute("abstract"), Some("true" | "1"))
+            }) {
+                if let Some(name) = ty.attribute("name") {
+                    self.abstract_types
+                        .insert((tns.to_owned(), name.to_owned()));
+                }
+            }
+        }
+        for group in node.descendants().filter(|n| {
             n.tag_name().namespace() == Some(XS_NS)
                 && matches!(n.tag_name().name(), "sequence" | "choice" | "all")
         }) {
@@ -247,7 +278,7 @@ fn repeated_names(files: &[PathBuf]) -> Vec<String> {
                 });
                 if let Some(name) = name {
                     if !seen.insert(name) {
-                        notes.push(format!(
+                        self.notes.push(format!(
                             "{}: {}: the element `{name}` is declared twice in one {}; only the \
                              first is read and written",
                             file.display(),
@@ -259,7 +290,20 @@ fn repeated_names(files: &[PathBuf]) -> Vec<String> {
             }
         }
     }
-    notes
+
+    /// Scans the schema files `files` (those that cannot be read or parsed are left out: the
+    /// parser reports them).
+    fn files(&mut self, files: &[PathBuf]) {
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(file) else {
+                continue;
+            };
+            let Ok(doc) = parse_xml(file, &text) else {
+                continue;
+            };
+            self.node(file, doc.root());
+        }
+    }
 }
 
 /// Looks for an `xs:import`, `xs:include`, `xs:redefine` or `xs:override` whose
@@ -299,11 +343,36 @@ fn diagnose_locations(files: &[PathBuf]) -> Option<Error> {
             let local = location.strip_prefix("file://").unwrap_or(location);
             let path = file.parent().unwrap_or_else(|| Path::new(".")).join(local);
             if let Err(e) = std::fs::metadata(&path) {
+                // The other files this one refers to that are missing too, so that they can
+                // all be fetched at once.
+                let others: Vec<String> = doc
+                    .descendants()
+                    .filter(|n| {
+                        n.tag_name().namespace() == Some(XS_NS)
+                            && n.range().start > node.range().start
+                    })
+                    .filter_map(|n| {
+                        let other = n.attribute("schemaLocation")?;
+                        let other_local = other.strip_prefix("file://").unwrap_or(other);
+                        let other_path = file
+                            .parent()
+                            .unwrap_or_else(|| Path::new("."))
+                            .join(other_local);
+                        std::fs::metadata(&other_path)
+                            .is_err()
+                            .then(|| format!("{other:?} ({})", describe(n)))
+                    })
+                    .collect();
+                let also = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!("; also missing: {}", others.join(", "))
+                };
                 return Some(Error::at(
                     file,
                     describe(node),
                     construct,
-                    format!("cannot read {location:?} ({}): {e}", path.display()),
+                    format!("cannot read {location:?} ({}): {e}{also}", path.display()),
                 ));
             }
         }
@@ -313,7 +382,7 @@ fn diagnose_locations(files: &[PathBuf]) -> Option<Error> {
 
 /// Looks for a reference to a type, element, group or attribute that no schema defines, to
 /// report where it is used. Returns `None` when none is found.
-fn diagnose(files: &[PathBuf], message: &str) -> Option<Error> {
+fn diagnose(files: &[PathBuf]) -> Option<Error> {
     let mut texts = Vec::new();
     for f in files {
         texts.push((f.clone(), std::fs::read_to_string(f).ok()?));
@@ -377,7 +446,7 @@ fn diagnose(files: &[PathBuf], message: &str) -> Option<Error> {
                         format!("xs:{} {attr}=", node.tag_name().name()),
                         format!(
                             "refers to the {kind} {value:?} ({{{ns}}}{local}), which no schema \
-                             defines ({message})"
+                             defines"
                         ),
                     ));
                 }

@@ -1,7 +1,7 @@
 //! The WSDL 1.1 front end: reads definitions, messages, port types, bindings and services, and
 //! collects the inline schemas, following `wsdl:import` to local files.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use roxmltree::{Document, Node, ParsingOptions};
@@ -59,8 +59,8 @@ pub struct Part {
     pub element: Option<QName>,
     /// `type=` reference.
     pub type_: Option<QName>,
-    /// Where it is written: the file, and its tag and line.
-    pub location: (PathBuf, String),
+    /// Where it is written.
+    pub location: Location,
 }
 
 /// A `wsdl:message`.
@@ -168,6 +168,12 @@ pub struct InlineSchema {
     pub index: usize,
     /// The schema text, with the namespace declarations inherited from the WSDL added.
     pub text: String,
+    /// Its `targetNamespace` (empty for none).
+    pub target_namespace: String,
+    /// Whether it has an `xs:import` without `schemaLocation` (of another inline schema).
+    pub has_bare_import: bool,
+    /// What xsd-parser's model does not keep (abstract types, repeated element names).
+    pub(crate) scan: crate::schema::Scan,
 }
 
 /// Everything read from a WSDL file and the WSDL files it imports.
@@ -181,6 +187,8 @@ pub struct Definitions {
     pub documentation: Option<String>,
     /// All messages.
     pub messages: Vec<Message>,
+    /// The index in `messages` of each message name (the first, if one is defined twice).
+    message_index: BTreeMap<QName, usize>,
     /// All port types.
     pub port_types: Vec<PortType>,
     /// All bindings.
@@ -254,14 +262,31 @@ impl Definitions {
                         .filter(|n| n.has_tag_name((XS_NS, "schema")))
                     {
                         let index = self.schemas.iter().filter(|s| s.file == file).count();
+                        let mut scan = crate::schema::Scan::default();
+                        scan.node(file, schema);
                         self.schemas.push(InlineSchema {
                             file: file.to_owned(),
                             index,
                             text: standalone_schema(&text, schema),
+                            target_namespace: schema
+                                .attribute("targetNamespace")
+                                .unwrap_or("")
+                                .to_owned(),
+                            has_bare_import: schema.children().any(|n| {
+                                n.has_tag_name((XS_NS, "import"))
+                                    && n.attribute("schemaLocation").is_none()
+                            }),
+                            scan,
                         });
                     }
                 }
-                "message" => self.messages.push(read_message(file, child, &tns)?),
+                "message" => {
+                    let message = read_message(file, child, &tns)?;
+                    self.message_index
+                        .entry(message.name.clone())
+                        .or_insert(self.messages.len());
+                    self.messages.push(message);
+                }
                 "portType" => self.port_types.push(read_port_type(file, child, &tns)?),
                 "binding" => self.bindings.push(read_binding(file, child, &tns)?),
                 "service" => self.services.push(read_service(file, child)?),
@@ -273,7 +298,7 @@ impl Definitions {
 
     /// The message named `name`.
     pub fn message(&self, name: &QName) -> Option<&Message> {
-        self.messages.iter().find(|m| &m.name == name)
+        self.message_index.get(name).map(|i| &self.messages[*i])
     }
 
     /// The port type named `name`.
@@ -302,6 +327,48 @@ pub(crate) fn parse_xml<'a>(file: &Path, text: &'a str) -> Result<Document<'a>, 
             e.to_string(),
         )
     })
+}
+
+/// Where an element is written, for messages: its file, tag, `name` attribute and byte offset.
+///
+/// The line is worked out only when the description is asked for: counting lines for every
+/// element of a large WSDL up front costs more than the rest of the generator together.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// The file.
+    pub file: PathBuf,
+    tag: String,
+    name: Option<String>,
+    offset: usize,
+}
+
+impl Location {
+    /// The location of `node` in `file`.
+    pub(crate) fn of(file: &Path, node: Node<'_, '_>) -> Self {
+        Self {
+            file: file.to_owned(),
+            tag: node.tag_name().name().to_owned(),
+            name: node.attribute("name").map(str::to_owned),
+            offset: node.range().start,
+        }
+    }
+
+    /// `<tag name="..."> at line N`, as [`describe`] gives it (the file is read again to count
+    /// the lines; `at byte N` if it cannot be).
+    pub(crate) fn describe(&self) -> String {
+        let at = match std::fs::read(&self.file) {
+            Ok(bytes) if self.offset <= bytes.len() => {
+                let line = bytes[..self.offset].iter().filter(|b| **b == b'\n').count() + 1;
+                format!("at line {line}")
+            }
+            _ => format!("at byte {}", self.offset),
+        };
+        let tag = &self.tag;
+        match &self.name {
+            Some(n) => format!("<{tag} name=\"{n}\"> {at}"),
+            None => format!("<{tag}> {at}"),
+        }
+    }
 }
 
 /// A short description of where a node is: its tag, its `name` attribute and its line.
@@ -407,7 +474,7 @@ fn read_message(file: &Path, node: Node<'_, '_>, tns: &str) -> Result<Message, E
                 .map(|v| qname(file, p, v))
                 .transpose()?,
             type_: p.attribute("type").map(|v| qname(file, p, v)).transpose()?,
-            location: (file.to_owned(), describe(p)),
+            location: Location::of(file, p),
         });
     }
     Ok(Message { name, parts })

@@ -166,25 +166,12 @@ impl ArcherError {
         error: crate::Error,
         secrets: &[&str],
     ) -> ArcherError {
-        match error {
-            crate::Error::Fault(mut fault) => {
-                scrub(&mut fault.reason, secrets);
-                if let Some(detail) = fault.detail.as_mut() {
-                    scrub(&mut detail.0, secrets);
-                }
-                ArcherError::Fault { operation, fault }
-            }
-            mut other => {
-                if let crate::Error::Http { body_start, .. }
-                | crate::Error::NotXml { body_start, .. } = &mut other
-                {
-                    scrub(body_start, secrets);
-                }
-                ArcherError::Soap {
-                    operation,
-                    source: other,
-                }
-            }
+        match error.redact(secrets) {
+            crate::Error::Fault(fault) => ArcherError::Fault { operation, fault },
+            other => ArcherError::Soap {
+                operation,
+                source: other,
+            },
         }
     }
 }
@@ -218,15 +205,6 @@ fn mentions_dead_session(text: &str) -> bool {
     ];
     let lower = text.to_lowercase();
     lower.contains("session") && DEAD.iter().any(|w| lower.contains(w))
-}
-
-/// Replaces every occurrence of a (non-empty) secret in `text` with `<redacted>`.
-fn scrub(text: &mut String, secrets: &[&str]) {
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        if text.contains(secret) {
-            *text = text.replace(secret, "<redacted>");
-        }
-    }
 }
 
 #[cfg(test)]

@@ -212,7 +212,8 @@ impl CommvaultClient {
         let mut response: api::Dm2ContentIndexingCheckCredentialResp = self
             .rest
             .post_xml("Login", &LOGIN, &request, &HeaderMap::new())
-            .await?;
+            .await
+            .map_err(|e| e.redact(&[password, request.password.as_str()]))?;
         if let Some(first) = response.err_list.first() {
             return Err(CommvaultError::LoginRefused {
                 error_code: first.error_code,
@@ -277,7 +278,11 @@ impl CommvaultClient {
         let response: api::AppUpdateUserGroupPropertiesResponse = self
             .rest
             .post_xml(path, &UPDATE_USER_GROUP, &request, &headers)
-            .await?;
+            .await
+            .map_err(|e| {
+                let token = self.token();
+                e.redact(&[token.as_ref().map_or("", |t| t.expose().as_str())])
+            })?;
         check_responses(UPDATE_USER_GROUP.name, &response.response)?;
         Ok(response)
     }

@@ -1,18 +1,7 @@
-//! Conveniences for building the generated request types: `Default` for the types whose
-//! fields are all optional, and constructors for the common shapes.
+//! Conveniences for building the generated request types: constructors for the common shapes
+//! (the generated types whose fields all have defaults derive `Default`).
 
 use super::api;
-
-impl Default for api::UserGroupEntity {
-    /// Names no group yet: no id, no name, no new name.
-    fn default() -> Self {
-        Self {
-            user_group_id: None,
-            user_group_name: None,
-            new_name: None,
-        }
-    }
-}
 
 impl api::UserGroupEntity {
     /// The group named `name` (`<userGroupEntity><userGroupName>name</userGroupName>`).
@@ -29,13 +18,6 @@ impl api::UserGroupEntity {
             user_group_id: Some(id),
             ..Self::default()
         }
-    }
-}
-
-impl Default for api::UserGroupProperties {
-    /// Changes nothing, and names no group yet.
-    fn default() -> Self {
-        Self::new(api::UserGroupEntity::default())
     }
 }
 
@@ -56,31 +38,6 @@ impl api::UserGroupProperties {
             enabled: None,
             description: None,
             users: Vec::new(),
-        }
-    }
-}
-
-impl Default for api::Entity {
-    /// Names no entity yet: set the name element (or the chain of names) that identifies it.
-    fn default() -> Self {
-        Self {
-            app_name: None,
-            backupset_name: None,
-            client_group_name: None,
-            client_name: None,
-            comm_cell_name: None,
-            container_name: None,
-            library_name: None,
-            location_name: None,
-            media_agent_name: None,
-            provider_domain_name: None,
-            schedule_policy_name: None,
-            shelf_name: None,
-            storage_policy_name: None,
-            subclient_name: None,
-            tracking_policy_name: None,
-            user_group_name: None,
-            user_name: None,
         }
     }
 }

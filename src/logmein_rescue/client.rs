@@ -16,13 +16,15 @@ enum Port {
     Soap12(api::ApiSoap12),
 }
 
-/// Calls `$method` on whichever port client is in use.
+/// Calls `$method` on whichever port client is in use; a failure has the `secrets` removed
+/// from the texts the service sent back.
 macro_rules! dispatch {
-    ($self:ident . $method:ident ($req:expr)) => {
+    ($self:ident . $method:ident ($req:expr), $secrets:expr) => {
         match &$self.port {
             Port::Soap11(p) => p.$method($req).await,
             Port::Soap12(p) => p.$method($req).await,
         }
+        .map_err(|e| e.redact($secrets))
     };
 }
 
@@ -187,14 +189,14 @@ impl RescueClient {
             s_email: Some(email.to_owned()),
             s_password: Some(password.to_owned()),
         };
-        dispatch!(self.login(&request))?.into_result()?;
+        dispatch!(self.login(&request), &[password])?.into_result()?;
         tracing::info!(soap_version = ?self.soap_version(), "logged in to LogMeIn Rescue");
         Ok(())
     }
 
     /// Ends the cookie session.
     pub async fn logout(&self) -> Result<api::LogoutResponse, RescueError> {
-        Ok(dispatch!(self.logout(&api::Logout {}))?)
+        Ok(dispatch!(self.logout(&api::Logout {}), &[])?)
     }
 
     /// Requests a secret authcode and keeps it for later calls. Fails with the
@@ -204,7 +206,7 @@ impl RescueClient {
             s_email: Some(email.to_owned()),
             s_password: Some(password.to_owned()),
         };
-        let response = dispatch!(self.request_auth_code(&request))?.into_result()?;
+        let response = dispatch!(self.request_auth_code(&request), &[password])?.into_result()?;
         match response.s_auth_code.filter(|c| !c.is_empty()) {
             Some(code) => {
                 self.set_auth_code(Secret::new(code));
@@ -223,7 +225,8 @@ macro_rules! authenticated {
             $(#[$doc])*
             pub async fn $method(&self, mut request: api::$req) -> Result<api::$resp, RescueError> {
                 self.fill(&mut request.s_auth_code);
-                Ok(dispatch!(self.$method(&request))?)
+                let code = request.s_auth_code.as_deref().unwrap_or_default();
+                Ok(dispatch!(self.$method(&request), &[code])?)
             }
         )*}
     };

@@ -11,7 +11,7 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::error::{redact_url, Error};
-use crate::xml::{Field, FromXml, ToXml, XmlReader, XmlWriter};
+use crate::xml::{decode_document, Field, FromXml, ReadError, Start, ToXml, XmlReader, XmlWriter};
 
 use super::http::{self, HttpResponse};
 
@@ -291,7 +291,7 @@ impl RestClient {
                 .post(url, headers, body)
                 .await
                 .inspect_err(log_failure)?;
-            read_document(&response, op.response).inspect_err(log_failure)
+            read_http_document(&response, op.response).inspect_err(log_failure)
         }
         .instrument(span)
     }
@@ -335,12 +335,12 @@ impl RestClient {
 }
 
 /// The outcome of a call (see the [module documentation](crate::rest)).
-fn read_document<T: FromXml>(response: &HttpResponse, expected: Field) -> Result<T, Error> {
+fn read_http_document<T: FromXml>(response: &HttpResponse, expected: Field) -> Result<T, Error> {
     let problem = |is_xml_problem| {
         Error::from_rest_response(
             response.status,
             response.content_type.clone(),
-            &response.body,
+            &http::displayable(&response.body),
             is_xml_problem,
         )
     };
@@ -350,10 +350,56 @@ fn read_document<T: FromXml>(response: &HttpResponse, expected: Field) -> Result
     if !response.has_xml_content_type() {
         return Err(problem(true));
     }
-    let mut reader = XmlReader::new(&response.body);
-    let Ok(root) = reader.root() else {
-        return Err(problem(true));
+    let doc = match decode_document(&response.body) {
+        Ok(doc) => doc,
+        Err(_) if !http::starts_like_xml(&response.body) => return Err(problem(true)),
+        Err(e) => return Err(Error::Xml(e)),
     };
+    let mut reader = XmlReader::for_decoded(&response.body, &doc);
+    let root = match reader.root() {
+        Ok(root) => root,
+        // A DTD is refused; whether that makes the answer a refused document or something else
+        // (an HTML page) depends on the root it announces.
+        Err(e @ ReadError::DoctypeForbidden)
+            if http::doctype_root(doc.as_bytes()) == Some(expected.name.as_bytes()) =>
+        {
+            return Err(Error::Xml(e))
+        }
+        Err(_) => return Err(problem(true)),
+    };
+    read_root(reader, root, expected)
+}
+
+/// Reads an XML document whose root element must be `expected`, as a `T`: what
+/// [`RestClient::post_xml`] does with the body of a 2xx answer.
+///
+/// The bytes may be UTF-8 or UTF-16 (see [`decode_document`]). A root element other than
+/// `expected` gives [`Error::UnexpectedElement`]; a document that is not well-formed, has a
+/// `DOCTYPE`, an entity other than the predefined ones, another encoding, or content that does
+/// not fit `T` gives [`Error::Xml`]. Any input gives `Ok` or an error: this function does not
+/// panic.
+///
+/// ```
+/// use wsclient::rest::read_document;
+/// use wsclient::xml::Field;
+///
+/// let answer: String = read_document(b"<Answer>42</Answer>", Field::new(None, "Answer")).unwrap();
+/// assert_eq!(answer, "42");
+/// assert!(read_document::<String>(b"<Other/>", Field::new(None, "Answer")).is_err());
+/// ```
+pub fn read_document<T: FromXml>(bytes: &[u8], expected: Field) -> Result<T, Error> {
+    let doc = decode_document(bytes)?;
+    let mut reader = XmlReader::for_decoded(bytes, &doc);
+    let root = reader.root()?;
+    read_root(reader, root, expected)
+}
+
+/// Reads the document from its root element on.
+fn read_root<T: FromXml>(
+    mut reader: XmlReader<'_>,
+    root: Start<'_>,
+    expected: Field,
+) -> Result<T, Error> {
     if !reader.is(&root, expected.ns, expected.name) {
         return Err(Error::UnexpectedElement {
             expected: describe(expected),
@@ -473,36 +519,81 @@ mod tests {
             content_type: content_type.map(str::to_owned),
             body: body.as_bytes().to_vec(),
         };
-        let ok: String = read_document(
+        let ok: String = read_http_document(
             &response(200, Some("application/xml"), "<Answer>42</Answer>"),
             OP,
         )
         .unwrap();
         assert_eq!(ok, "42");
-        let ok: String = read_document(&response(200, None, "<Answer>7</Answer>"), OP).unwrap();
+        let ok: String =
+            read_http_document(&response(200, None, "<Answer>7</Answer>"), OP).unwrap();
         assert_eq!(ok, "7");
-        let err =
-            read_document::<String>(&response(500, None, "<Answer>1</Answer>"), OP).unwrap_err();
+        let err = read_http_document::<String>(&response(500, None, "<Answer>1</Answer>"), OP)
+            .unwrap_err();
         assert!(
             matches!(err, Error::RestStatus { status: 500, .. }),
             "{err:?}"
         );
         let err =
-            read_document::<String>(&response(200, Some("application/json"), "{\"a\":1}"), OP)
+            read_http_document::<String>(&response(200, Some("application/json"), "{\"a\":1}"), OP)
                 .unwrap_err();
         assert!(
             matches!(err, Error::RestNotXml { status: 200, .. }),
             "{err:?}"
         );
-        let err = read_document::<String>(&response(200, Some("text/xml"), ""), OP).unwrap_err();
+        let err =
+            read_http_document::<String>(&response(200, Some("text/xml"), ""), OP).unwrap_err();
         assert!(matches!(err, Error::RestNotXml { .. }), "{err:?}");
-        let err = read_document::<String>(&response(200, None, "<Other/>"), OP).unwrap_err();
+        let err = read_http_document::<String>(&response(200, None, "<Other/>"), OP).unwrap_err();
         assert!(
             matches!(&err, Error::UnexpectedElement { found, .. } if found == "Other"),
             "{err:?}"
         );
-        let err = read_document::<String>(&response(200, None, "<Answer>1</Answer><x/>"), OP)
+        let err = read_http_document::<String>(&response(200, None, "<Answer>1</Answer><x/>"), OP)
             .unwrap_err();
         assert!(matches!(err, Error::Xml(_)), "{err:?}");
+    }
+    #[test]
+    fn refused_documents_are_xml_errors_and_other_bodies_are_not_xml() {
+        const OP: Field = Field::new(None, "Answer");
+        let response = |body: Vec<u8>| HttpResponse {
+            status: 200,
+            content_type: Some("application/xml".into()),
+            body,
+        };
+        let utf16: Vec<u8> = std::iter::once(0xFEFF)
+            .chain("<Answer>ça</Answer>".encode_utf16())
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        let ok: String = read_http_document(&response(utf16.clone()), OP).unwrap();
+        assert_eq!(ok, "ça");
+        assert_eq!(read_document::<String>(&utf16, OP).unwrap(), "ça");
+        let err = read_http_document::<String>(
+            &response(b"<!DOCTYPE Answer [<!ENTITY e \"x\">]><Answer>&e;</Answer>".to_vec()),
+            OP,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::Xml(ReadError::DoctypeForbidden)),
+            "{err:?}"
+        );
+        let err = read_http_document::<String>(
+            &response(b"<?xml version=\"1.0\" encoding=\"latin1\"?><Answer>\xE9</Answer>".to_vec()),
+            OP,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, Error::Xml(ReadError::UnsupportedEncoding { .. })),
+            "{err:?}"
+        );
+        let err = read_http_document::<String>(
+            &response(b"<!DOCTYPE html><html><body>Sign in</body></html>".to_vec()),
+            OP,
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::RestNotXml { .. }), "{err:?}");
+        let err = read_http_document::<String>(&response(b"\x1f\x8b\x08\0gzip".to_vec()), OP)
+            .unwrap_err();
+        assert!(matches!(err, Error::RestNotXml { .. }), "{err:?}");
     }
 }

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::cookie::Jar;
 use reqwest::header::{HeaderValue, CONTENT_TYPE};
 use url::Url;
 
@@ -61,7 +60,7 @@ pub(crate) fn build_http_client(
     connect_timeout: Duration,
     timeout: Duration,
     user_agent: Option<HeaderValue>,
-    jar: Option<&Arc<Jar>>,
+    jar: Option<&Arc<crate::soap::CookieJar>>,
 ) -> Result<reqwest::Client, Error> {
     let mut builder = reqwest::Client::builder()
         .connect_timeout(connect_timeout)
@@ -138,6 +137,61 @@ pub(crate) async fn read_response(
     })
 }
 
+/// The start of a body as error messages show it: a UTF-16 body (one with a byte order mark)
+/// is decoded, leniently, so that the message shows text rather than bytes; any other body is
+/// shown as it is.
+pub(crate) fn displayable(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let unit: fn([u8; 2]) -> u16 = match body {
+        [0xFE, 0xFF, ..] => u16::from_be_bytes,
+        [0xFF, 0xFE, ..] => u16::from_le_bytes,
+        _ => return std::borrow::Cow::Borrowed(body),
+    };
+    // Messages keep 512 bytes at most: 2 KiB of UTF-16 is plenty.
+    let head = &body[2..body.len().min(2 * 1024)];
+    let units = head.chunks_exact(2).map(|p| unit([p[0], p[1]]));
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    std::borrow::Cow::Owned(text.into_bytes())
+}
+
+/// Whether `bytes` start like an XML document (after a byte order mark and whitespace, the
+/// first character is `<`), in UTF-8 or UTF-16: a body that does, but is refused by the XML
+/// reader, is reported as a refused document rather than as something other than XML.
+pub(crate) fn starts_like_xml(bytes: &[u8]) -> bool {
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .or_else(|| bytes.strip_prefix(b"\xFE\xFF"))
+        .or_else(|| bytes.strip_prefix(b"\xFF\xFE"))
+        .unwrap_or(bytes);
+    bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && **b != 0)
+        .is_some_and(|b| *b == b'<')
+}
+
+/// The local name of the root element that a `<!DOCTYPE name ...>` in `doc` announces, if
+/// there is one: it tells a refused document that claims to be the expected one (a SOAP
+/// envelope with a DTD, say) from an HTML page (`<!DOCTYPE html>`).
+pub(crate) fn doctype_root(doc: &[u8]) -> Option<&[u8]> {
+    const DOCTYPE: &[u8] = b"<!DOCTYPE";
+    let at = doc
+        .windows(DOCTYPE.len())
+        .position(|w| w.eq_ignore_ascii_case(DOCTYPE))?;
+    let rest = &doc[at + DOCTYPE.len()..];
+    let start = rest.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = &rest[start..];
+    let end = rest
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || matches!(b, b'[' | b'>'))
+        .unwrap_or(rest.len());
+    let name = &rest[..end];
+    Some(match name.iter().rposition(|b| *b == b':') {
+        Some(colon) => &name[colon + 1..],
+        None => name,
+    })
+}
+
 /// Whether a `Content-Type` names XML: `text/xml`, `application/xml`, `application/soap+xml`
 /// or any other `+xml` type.
 pub(crate) fn is_xml_media_type(content_type: &str) -> bool {
@@ -173,6 +227,29 @@ mod tests {
         ] {
             assert!(!is_xml_media_type(ct), "{ct}");
         }
+    }
+
+    #[test]
+    fn shows_utf16_bodies_as_text() {
+        let body: Vec<u8> = std::iter::once(0xFEFF)
+            .chain("<html>Fehler: ä</html>".encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(&*displayable(&body), "<html>Fehler: ä</html>".as_bytes());
+        assert_eq!(&*displayable(b"<a/>"), b"<a/>");
+        assert_eq!(&*displayable(&[0xFE, 0xFF, 0x00]), b"");
+    }
+
+    #[test]
+    fn finds_the_root_a_doctype_announces() {
+        assert_eq!(
+            doctype_root(b"<?xml version=\"1.0\"?>\n<!DOCTYPE soap:Envelope [<!ENTITY e \"x\">]><soap:Envelope/>"),
+            Some(&b"Envelope"[..])
+        );
+        assert_eq!(doctype_root(b"<!doctype html><html/>"), Some(&b"html"[..]));
+        assert_eq!(doctype_root(b"<!DOCTYPE Answer>"), Some(&b"Answer"[..]));
+        assert_eq!(doctype_root(b"<a/>"), None);
+        assert_eq!(doctype_root(b"<!DOCTYPE"), None);
     }
 
     #[test]

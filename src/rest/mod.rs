@@ -40,10 +40,17 @@
 //!    decides what a 401 means for its service);
 //! 2. a body that is not an XML document, or a content type that is not XML, gives
 //!    [`Error::RestNotXml`](crate::Error::RestNotXml);
-//! 3. a root element other than the operation's response element gives
+//! 3. an XML document refused before its root element (a `DOCTYPE`, an encoding other than
+//!    UTF-8 and UTF-16, a character XML 1.0 does not allow) gives
+//!    [`Error::Xml`](crate::Error::Xml);
+//! 4. a root element other than the operation's response element gives
 //!    [`Error::UnexpectedElement`](crate::Error::UnexpectedElement);
-//! 4. otherwise the document is read as the response type
-//!    ([`Error::Xml`](crate::Error::Xml) if it does not fit).
+//! 5. otherwise the document is read as the response type
+//!    ([`Error::Xml`](crate::Error::Xml) if it does not fit); [`read_document`] does this
+//!    step on its own, for bytes obtained some other way.
+//!
+//! Redirects are not followed: a 3xx answer is
+//! [`Error::RestStatus`](crate::Error::RestStatus).
 //!
 //! The SOAP runtime ([`crate::soap`]) shares this module's HTTP plumbing: the defaults, the
 //! checks of URLs and settings, and the reading of response bodies within a size limit.
@@ -51,7 +58,7 @@
 mod client;
 pub(crate) mod http;
 
-pub use client::{encode_path_segment, RestClient, RestClientBuilder, XmlOperation};
+pub use client::{encode_path_segment, read_document, RestClient, RestClientBuilder, XmlOperation};
 pub use http::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };

@@ -5,7 +5,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{HeaderValue, CONTENT_TYPE, USER_AGENT};
 use tracing::Instrument;
 use url::Url;
@@ -14,6 +13,7 @@ use crate::error::{redact_url, Error};
 use crate::rest::http::{self, parse_endpoint, HttpResponse};
 use crate::xml::{Field, FromXml, ToXml};
 
+use super::cookies::CookieJar;
 use super::envelope::{self, Probe};
 use super::{Operation, SoapVersion};
 
@@ -27,8 +27,9 @@ pub use crate::rest::http::{
 ///
 /// Cloning is cheap (the HTTP client, its connection pool and its cookie jar are shared), and a
 /// client can be used from many tasks at once. Session cookies set by the service (such as
-/// `ASP.NET_SessionId`) are kept and sent back on later calls, unless disabled with
-/// [`SoapClientBuilder::cookie_store`].
+/// `ASP.NET_SessionId`) are kept in a [`CookieJar`] and sent back on later calls, unless
+/// disabled with [`SoapClientBuilder::cookie_store`]; their values never appear in logs or
+/// `Debug` output.
 ///
 /// An answer is read as SOAP when its `Content-Type` is XML (`text/xml`, `application/xml`,
 /// `application/soap+xml` or another `+xml` type) or missing; see the [module
@@ -45,7 +46,7 @@ pub struct SoapClient {
 
 struct Shared {
     http: reqwest::Client,
-    jar: Option<Arc<Jar>>,
+    jar: Option<Arc<CookieJar>>,
     timeout: Duration,
     max_response_bytes: usize,
     /// Sent on each request when the HTTP client was injected and a user agent was set.
@@ -73,7 +74,7 @@ pub struct SoapClientBuilder {
     user_agent: Option<String>,
     max_response_bytes: usize,
     cookie_store: bool,
-    cookie_jar: Option<Arc<Jar>>,
+    cookie_jar: Option<Arc<CookieJar>>,
     http_client: Option<reqwest::Client>,
 }
 
@@ -137,7 +138,7 @@ impl SoapClientBuilder {
     /// Uses this cookie jar, for example to share one session between the clients of several
     /// services of the same server. Turns the cookie store on. Ignored with
     /// [`SoapClientBuilder::http_client`].
-    pub fn cookie_jar(mut self, jar: Arc<Jar>) -> Self {
+    pub fn cookie_jar(mut self, jar: Arc<CookieJar>) -> Self {
         self.cookie_store = true;
         self.cookie_jar = Some(jar);
         self
@@ -172,7 +173,7 @@ impl SoapClientBuilder {
                 let jar = match (self.cookie_store, self.cookie_jar) {
                     (false, _) => None,
                     (true, Some(jar)) => Some(jar),
-                    (true, None) => Some(Arc::new(Jar::default())),
+                    (true, None) => Some(Arc::new(CookieJar::new())),
                 };
                 Shared {
                     http: http::build_http_client(
@@ -198,12 +199,30 @@ impl SoapClientBuilder {
 /// How a SOAP call reads the response (status, content type and body, shared with the
 /// XML-over-HTTP runtime).
 impl HttpResponse {
-    fn error(self, is_xml_problem: bool) -> Error {
-        Error::from_response(self.status, self.content_type, &self.body, is_xml_problem)
+    fn error(&self, is_xml_problem: bool) -> Error {
+        Error::from_response(
+            self.status,
+            self.content_type.clone(),
+            &http::displayable(&self.body),
+            is_xml_problem,
+        )
     }
 
     /// The outcome of a request-response call.
     fn into_result<T: FromXml>(self, expected: Field) -> Result<T, Error> {
+        // The common case, a 2xx XML answer, is read in one pass. Reading finds a fault just as
+        // the probe below does; any other failure is decided below exactly as without this
+        // pass.
+        if self.is_success() && self.has_xml_content_type() {
+            match envelope::read_response(&self.body, expected) {
+                Ok(value) => return Ok(value),
+                Err(Error::Fault(mut fault)) => {
+                    fault.http_status = Some(self.status);
+                    return Err(Error::Fault(fault));
+                }
+                Err(_) => {}
+            }
+        }
         match envelope::probe(&self.body) {
             Probe::Fault(mut fault) => {
                 fault.http_status = Some(self.status);
@@ -211,8 +230,9 @@ impl HttpResponse {
             }
             _ if !self.is_success() => Err(self.error(false)),
             Probe::NotEnvelope => Err(self.error(true)),
-            Probe::Envelope if !self.has_xml_content_type() => Err(self.error(true)),
-            Probe::Envelope => envelope::read_response(&self.body, expected),
+            _ if !self.has_xml_content_type() => Err(self.error(true)),
+            Probe::Refused(e) => Err(Error::Xml(e)),
+            Probe::Envelope(doc) => envelope::read_decoded(&self.body, &doc, expected),
         }
     }
 
@@ -227,8 +247,9 @@ impl HttpResponse {
             _ if !self.is_success() => Err(self.error(false)),
             _ if self.body.iter().all(u8::is_ascii_whitespace) => Ok(()),
             Probe::NotEnvelope => Err(self.error(true)),
-            Probe::Envelope if !self.has_xml_content_type() => Err(self.error(true)),
-            Probe::Envelope => envelope::check_response(&self.body),
+            _ if !self.has_xml_content_type() => Err(self.error(true)),
+            Probe::Refused(e) => Err(Error::Xml(e)),
+            Probe::Envelope(doc) => envelope::check_decoded(&self.body, &doc),
         }
     }
 }
@@ -278,18 +299,14 @@ impl SoapClient {
 
     /// The cookie jar, when the client keeps cookies itself (not with an injected HTTP client,
     /// nor with the cookie store turned off).
-    pub fn cookies(&self) -> Option<&Arc<Jar>> {
+    pub fn cookies(&self) -> Option<&Arc<CookieJar>> {
         self.shared.jar.as_ref()
     }
 
     /// Whether the cookie jar holds a cookie named `name` that would be sent to the endpoint.
     pub fn has_cookie(&self, name: &str) -> bool {
-        let Some(header) = self.cookies().and_then(|jar| jar.cookies(&self.endpoint)) else {
-            return false;
-        };
-        String::from_utf8_lossy(header.as_bytes())
-            .split(';')
-            .any(|pair| pair.split('=').next().unwrap_or_default().trim() == name)
+        self.cookies()
+            .is_some_and(|jar| jar.contains(name, &self.endpoint))
     }
 
     /// Calls a request-response operation: sends `request` as the operation's input element

@@ -1,8 +1,11 @@
 //! Writing request envelopes and reading response envelopes.
 
+use std::borrow::Cow;
+
 use crate::error::Error;
 use crate::xml::{
-    Field, FromXml, ReadError, Start, ToXml, WriteError, XmlReader, XmlWriter, XSI_NS,
+    decode_document, Field, FromXml, ReadError, Start, ToXml, WriteError, XmlReader, XmlWriter,
+    XSI_NS,
 };
 
 use super::fault::Fault;
@@ -70,8 +73,22 @@ pub fn write_request<B: ToXml + ?Sized>(
 /// A second element in the `Body`, or anything but whitespace and comments after the
 /// envelope, is an error too. A root element that is not a SOAP `Envelope` gives
 /// [`Error::UnexpectedElement`].
+///
+/// The bytes may be UTF-8 or UTF-16 (see [`decode_document`]); a DTD, an entity other than the
+/// predefined ones, another encoding, or a character XML 1.0 does not allow gives
+/// [`Error::Xml`]. Any input gives `Ok` or an error: this function does not panic.
 pub fn read_response<T: FromXml>(bytes: &[u8], expected: Field) -> Result<T, Error> {
-    let mut env = open_envelope(bytes)?;
+    let doc = decode_document(bytes)?;
+    read_decoded(bytes, &doc, expected)
+}
+
+/// [`read_response`] on a document [`decode_document`] returned for `bytes`.
+pub(crate) fn read_decoded<T: FromXml>(
+    bytes: &[u8],
+    doc: &str,
+    expected: Field,
+) -> Result<T, Error> {
+    let mut env = open_envelope(XmlReader::for_decoded(bytes, doc))?;
     let Some(first) = env.first_in_body()? else {
         return Err(Error::EmptyBody {
             expected: describe(expected),
@@ -95,7 +112,13 @@ pub fn read_response<T: FromXml>(bytes: &[u8], expected: Field) -> Result<T, Err
 /// Reads a response envelope whose `Body` content does not matter (the answer to a one-way
 /// operation): [`Error::Fault`] if the `Body` holds a fault, `Ok(())` otherwise.
 pub fn check_response(bytes: &[u8]) -> Result<(), Error> {
-    let mut env = open_envelope(bytes)?;
+    let doc = decode_document(bytes)?;
+    check_decoded(bytes, &doc)
+}
+
+/// [`check_response`] on a document [`decode_document`] returned for `bytes`.
+pub(crate) fn check_decoded(bytes: &[u8], doc: &str) -> Result<(), Error> {
+    let mut env = open_envelope(XmlReader::for_decoded(bytes, doc))?;
     if let Some(first) = env.first_in_body()? {
         if is_fault(&env.reader, &first) {
             let fault = Fault::from_xml(&mut env.reader, &first)?;
@@ -111,35 +134,56 @@ pub fn check_response(bytes: &[u8]) -> Result<(), Error> {
 
 /// What a response body turned out to be, at a first look.
 #[derive(Debug)]
-pub(crate) enum Probe {
+pub(crate) enum Probe<'a> {
     /// Not a SOAP envelope: not XML, or another root element.
     NotEnvelope,
-    /// A SOAP envelope whose `Body` does not start with a readable fault.
-    Envelope,
+    /// An XML document that is refused before its root element is read: a DTD, an encoding
+    /// other than UTF-8 and UTF-16, a character XML 1.0 does not allow.
+    Refused(ReadError),
+    /// A SOAP envelope whose `Body` does not start with a readable fault: the document, decoded
+    /// and checked, for [`read_decoded`] or [`check_decoded`].
+    Envelope(Cow<'a, str>),
     /// A SOAP envelope holding this fault.
     Fault(Box<Fault>),
 }
 
 /// Looks at a response body: is it a SOAP envelope, and does it hold a fault? Reads no further
 /// than the first element of the `Body` (or the end of the fault).
-pub(crate) fn probe(bytes: &[u8]) -> Probe {
-    let Ok((reader, envelope)) = root_envelope(bytes) else {
-        return Probe::NotEnvelope;
+pub(crate) fn probe(bytes: &[u8]) -> Probe<'_> {
+    let doc = match decode_document(bytes) {
+        Ok(doc) => doc,
+        // An empty body, or bytes that are not text at all, are not a refused XML document.
+        Err(_) if !crate::rest::http::starts_like_xml(bytes) => return Probe::NotEnvelope,
+        Err(e) => return Probe::Refused(e),
     };
-    let mut env = Envelope {
-        reader,
-        body: envelope.clone(),
-        envelope,
+    // What the first look found; the reader (which borrows `doc`) ends with this block.
+    let fault = {
+        let (reader, envelope) = match root_envelope(XmlReader::for_decoded(bytes, &doc)) {
+            Ok(found) => found,
+            // A DTD is refused; whether that makes the answer a refused envelope or something
+            // else (an HTML page) depends on the root it announces.
+            Err(Error::Xml(e @ ReadError::DoctypeForbidden))
+                if crate::rest::http::doctype_root(doc.as_bytes()) == Some(&b"Envelope"[..]) =>
+            {
+                return Probe::Refused(e)
+            }
+            Err(_) => return Probe::NotEnvelope,
+        };
+        let mut env = Envelope {
+            reader,
+            body: envelope.clone(),
+            envelope,
+        };
+        match env.first_in_body() {
+            Ok(Some(first)) if is_fault(&env.reader, &first) => {
+                Fault::from_xml(&mut env.reader, &first).ok()
+            }
+            _ => None,
+        }
     };
-    let Ok(Some(first)) = env.first_in_body() else {
-        return Probe::Envelope;
-    };
-    if !is_fault(&env.reader, &first) {
-        return Probe::Envelope;
-    }
-    match Fault::from_xml(&mut env.reader, &first) {
-        Ok(fault) => Probe::Fault(Box::new(fault)),
-        Err(_) => Probe::Envelope,
+    match fault {
+        Some(fault) => Probe::Fault(Box::new(fault)),
+        None => Probe::Envelope(doc),
     }
 }
 
@@ -152,8 +196,7 @@ struct Envelope<'a> {
 }
 
 /// Reads the root element, which must be a SOAP 1.1 or 1.2 `Envelope`.
-fn root_envelope(bytes: &[u8]) -> Result<(XmlReader<'_>, Start<'_>), Error> {
-    let mut reader = XmlReader::new(bytes);
+fn root_envelope(mut reader: XmlReader<'_>) -> Result<(XmlReader<'_>, Start<'_>), Error> {
     let root = reader.root()?;
     if reader.is(&root, Some(SOAP11_ENVELOPE_NS), "Envelope")
         || reader.is(&root, Some(SOAP12_ENVELOPE_NS), "Envelope")
@@ -167,8 +210,8 @@ fn root_envelope(bytes: &[u8]) -> Result<(XmlReader<'_>, Start<'_>), Error> {
     }
 }
 
-fn open_envelope(bytes: &[u8]) -> Result<Envelope<'_>, Error> {
-    let (reader, envelope) = root_envelope(bytes)?;
+fn open_envelope(reader: XmlReader<'_>) -> Result<Envelope<'_>, Error> {
+    let (reader, envelope) = root_envelope(reader)?;
     Ok(Envelope {
         reader,
         body: envelope.clone(),
@@ -344,7 +387,7 @@ mod tests {
             );
             let resp: Resp = read_response(&bytes, RESPONSE).unwrap();
             assert_eq!(resp.result, "ok");
-            assert!(matches!(probe(&bytes), Probe::Envelope));
+            assert!(matches!(probe(&bytes), Probe::Envelope(_)));
         }
     }
 
@@ -466,7 +509,7 @@ mod tests {
             ),
             "{err:?}"
         );
-        assert!(matches!(probe(bytes), Probe::Envelope));
+        assert!(matches!(probe(bytes), Probe::Envelope(_)));
 
         // Truncated document.
         let bytes = envelope(
@@ -500,5 +543,64 @@ mod tests {
             ),
             "{err:?}"
         );
+    }
+    #[test]
+    fn fault_detail_is_cut_right_after_a_byte_order_mark() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(envelope(
+            SoapVersion::V11,
+            r#"<s:Fault><faultcode>s:Client</faultcode><faultstring>x</faultstring><detail><e>1</e></detail></s:Fault>"#,
+        ));
+        let Err(Error::Fault(fault)) = read_response::<Resp>(&bytes, RESPONSE) else {
+            panic!("expected a fault");
+        };
+        assert_eq!(fault.detail, Some(RawXml("<e>1</e>".into())));
+    }
+
+    #[test]
+    fn reads_utf16_envelopes_and_refuses_other_encodings() {
+        let text = String::from_utf8(envelope(
+            SoapVersion::V12,
+            r#"<getThingResponse xmlns="urn:test"><result>Zürich 𝄞</result></getThingResponse>"#,
+        ))
+        .unwrap()
+        .replace("utf-8", "utf-16");
+        let bytes: Vec<u8> = std::iter::once(0xFEFF)
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let resp: Resp = read_response(&bytes, RESPONSE).unwrap();
+        assert_eq!(resp.result, "Zürich 𝄞");
+        assert!(matches!(probe(&bytes), Probe::Envelope(_)));
+        check_response(&bytes).unwrap();
+
+        let latin1 = text.replace("utf-16", "iso-8859-1");
+        let err = read_response::<Resp>(latin1.as_bytes(), RESPONSE).unwrap_err();
+        assert!(
+            matches!(&err, Error::Xml(ReadError::UnsupportedEncoding { encoding }) if encoding == "iso-8859-1"),
+            "{err:?}"
+        );
+        assert!(matches!(
+            probe(latin1.as_bytes()),
+            Probe::Refused(ReadError::UnsupportedEncoding { .. })
+        ));
+        let doctype = format!(
+            "<!DOCTYPE s:Envelope [<!ENTITY e \"boom\">]>{}",
+            text.replace(r#"<?xml version="1.0" encoding="utf-16"?>"#, "")
+        );
+        assert!(matches!(
+            probe(doctype.as_bytes()),
+            Probe::Refused(ReadError::DoctypeForbidden)
+        ));
+        // An HTML page is not a refused envelope.
+        assert!(matches!(
+            probe(b"<!DOCTYPE html><html><body>Error</body></html>"),
+            Probe::NotEnvelope
+        ));
+        // Bytes that are not text at all are not a refused document.
+        assert!(matches!(
+            probe(b"\x89PNG\r\n\x1a\n\0\0"),
+            Probe::NotEnvelope
+        ));
     }
 }

@@ -40,10 +40,18 @@
 //! 2. any other non-2xx status gives [`Error::Http`](crate::Error::Http);
 //! 3. a body that is not a SOAP envelope, or a non-XML content type, gives
 //!    [`Error::NotXml`](crate::Error::NotXml);
-//! 4. otherwise the `Body` must hold exactly the operation's output element, read as the
+//! 4. an XML document refused before its root element (a `DOCTYPE`, an encoding other than
+//!    UTF-8 and UTF-16, a character XML 1.0 does not allow) gives
+//!    [`Error::Xml`](crate::Error::Xml);
+//! 5. otherwise the `Body` must hold exactly the operation's output element, read as the
 //!    response type.
+//!
+//! Redirects are not followed (a `POST` redirected with 301, 302 or 303 would be replayed as a
+//! `GET`, without its body): a 3xx answer is [`Error::Http`](crate::Error::Http), and its
+//! `Location` is not visited.
 
 mod client;
+mod cookies;
 mod envelope;
 mod fault;
 mod version;
@@ -52,6 +60,7 @@ pub use client::{
     SoapClient, SoapClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
+pub use cookies::CookieJar;
 pub use envelope::{check_response, read_response, write_request, XSD_NS};
 pub use fault::Fault;
 pub use version::{SoapVersion, SOAP11_ENVELOPE_NS, SOAP12_ENVELOPE_NS};

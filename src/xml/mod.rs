@@ -8,13 +8,18 @@
 //! text and attribute value is escaped, and a character that XML 1.0 cannot carry is refused with
 //! the element named. Reading is lenient where the schema may drift (unknown elements are skipped,
 //! unknown enum values are kept) and strict where safety needs it (no DOCTYPE, no entities other
-//! than the five predefined ones and character references, bounded nesting depth).
+//! than the five predefined ones and character references, bounded nesting depth, well-formed
+//! UTF-8 text only: [`decode_document`] converts UTF-16 first and refuses other encodings and the
+//! characters XML 1.0 does not allow). The reader behaves the same whether or not quick-xml's
+//! `encoding` feature is enabled.
 
 mod read;
 mod value;
 mod write;
 
-pub use read::{Field, ReadError, Start, XmlReader};
+pub use read::{
+    decode_document, Field, ReadError, Start, XmlReader, DEFAULT_MAX_DEPTH, MAX_DEPTH_LIMIT,
+};
 pub use value::{Decimal, List, RawXml, SimpleValue, ValueError};
 pub use write::{AttributeWriter, WriteError, XmlWriter};
 

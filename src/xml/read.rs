@@ -11,8 +11,13 @@ use super::{SimpleValue, ValueError, XSI_NS};
 /// The deepest element nesting the reader accepts, unless configured otherwise.
 pub const DEFAULT_MAX_DEPTH: usize = 256;
 
+/// The deepest nesting [`XmlReader::with_max_depth`] can allow: quick-xml counts namespace
+/// scopes in 16 bits, so the limit must stay below 65,536 levels, in skipped content too.
+pub const MAX_DEPTH_LIMIT: usize = 65_000;
+
 /// A document could not be read into the expected value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReadError {
     /// The bytes are not well-formed XML.
     #[error("malformed XML at byte {position}: {message}")]
@@ -27,6 +32,22 @@ pub enum ReadError {
     UnexpectedEof {
         /// The element that was still open.
         element: String,
+    },
+    /// The document is in an encoding other than UTF-8 and UTF-16, or its XML declaration names
+    /// one (`encoding="iso-8859-1"`, for example).
+    #[error("the XML document is in the encoding {encoding:?}, which is refused: only UTF-8 and UTF-16 are read")]
+    UnsupportedEncoding {
+        /// The encoding, as declared or as recognised from the first bytes.
+        encoding: String,
+    },
+    /// The XML declaration names another encoding than the one the document is in (a UTF-16
+    /// byte order mark with `encoding="utf-8"`, for example).
+    #[error("the XML document is in {actual} but its declaration names the encoding {declared:?}")]
+    EncodingMismatch {
+        /// The encoding of the bytes.
+        actual: &'static str,
+        /// The encoding the declaration names.
+        declared: String,
     },
     /// The document has a `<!DOCTYPE ...>`; DTDs are refused so that no entity is ever expanded.
     #[error("the XML document has a DOCTYPE declaration, which is refused")]
@@ -126,15 +147,21 @@ impl<'a> Start<'a> {
 /// A pull reader over an XML document held in memory.
 pub struct XmlReader<'a> {
     inner: NsReader<&'a [u8]>,
+    /// The text quick-xml reads (the input without its byte order mark); offsets of events
+    /// index into it.
     input: &'a [u8],
+    /// How many bytes of the caller's input come before `input` (the byte order mark).
+    base: u64,
     depth: usize,
     max_depth: usize,
+    /// Why the document was refused before reading began; reported by `root`.
+    refused: Option<ReadError>,
 }
 
 impl std::fmt::Debug for XmlReader<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("XmlReader")
-            .field("position", &self.inner.buffer_position())
+            .field("position", &self.position())
             .field("depth", &self.depth)
             .finish()
     }
@@ -166,36 +193,306 @@ fn describe(resolved: &ResolveResult<'_>, local: &[u8]) -> String {
     }
 }
 
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Checks that `bytes` are an XML document in an accepted encoding, and returns it as UTF-8
+/// text without a byte order mark, ready for [`XmlReader::new`].
+///
+/// - UTF-8 (with or without a byte order mark) is checked and borrowed. An XML declaration
+///   naming another encoding is refused with [`ReadError::UnsupportedEncoding`].
+/// - UTF-16 (with a byte order mark, or starting with `<?` without one) is decoded. Its XML
+///   declaration, if any, must name UTF-16 ([`ReadError::EncodingMismatch`] otherwise) and is
+///   left out of the decoded text. Positions in later errors count bytes of the decoded text.
+/// - UTF-32 and anything else recognisably not UTF-8 is refused with
+///   [`ReadError::UnsupportedEncoding`].
+///
+/// The text must also be what XML 1.0 allows: invalid UTF-8, an unpaired UTF-16 surrogate, or a
+/// character outside XML 1.0's `Char` production (NUL and the other C0 control characters but
+/// tab, line feed and carriage return; U+FFFE; U+FFFF) is refused with
+/// [`ReadError::Malformed`], wherever it is, so that nothing is ever read from a document that
+/// is not well-formed text.
+///
+/// The result is the same whether or not quick-xml's `encoding` feature is enabled: this
+/// function decides the encoding, and the reader is handed UTF-8 text only.
+///
+/// ```
+/// use wsclient::xml::decode_document;
+///
+/// let utf16: Vec<u8> = [0xFEFF_u16].iter().chain("<a>é</a>".encode_utf16().collect::<Vec<_>>().iter())
+///     .flat_map(|u| u.to_be_bytes())
+///     .collect();
+/// assert_eq!(decode_document(&utf16).unwrap(), "<a>é</a>");
+/// assert_eq!(decode_document(b"\xEF\xBB\xBF<a/>").unwrap(), "<a/>");
+/// assert!(decode_document(b"<a>\0</a>").is_err());
+/// ```
+pub fn decode_document(bytes: &[u8]) -> Result<Cow<'_, str>, ReadError> {
+    match bytes {
+        [0x00, 0x00, 0xFE, 0xFF, ..] | [0xFF, 0xFE, 0x00, 0x00, ..] => {
+            return Err(ReadError::UnsupportedEncoding {
+                encoding: "UTF-32".into(),
+            })
+        }
+        [0xFE, 0xFF, rest @ ..] => return decode_utf16(rest, 2, u16::from_be_bytes),
+        [0xFF, 0xFE, rest @ ..] => return decode_utf16(rest, 2, u16::from_le_bytes),
+        [0x00, b'<', 0x00, b'?', ..] => return decode_utf16(bytes, 0, u16::from_be_bytes),
+        [b'<', 0x00, b'?', 0x00, ..] => return decode_utf16(bytes, 0, u16::from_le_bytes),
+        _ => {}
+    }
+    let (text, base) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => (rest, UTF8_BOM.len()),
+        None => (bytes, 0),
+    };
+    let (valid, invalid_at) = match std::str::from_utf8(text) {
+        Ok(valid) => (valid, None),
+        Err(e) => (
+            std::str::from_utf8(&text[..e.valid_up_to()]).unwrap_or_default(),
+            Some(e.valid_up_to()),
+        ),
+    };
+    // The declaration first: a document in another encoding is rarely valid UTF-8, and the
+    // encoding it names says more than the first byte that does not fit.
+    let declared = declaration(valid, base);
+    if let Ok(Some((Some(encoding), _))) = &declared {
+        check_utf8_label(encoding)?;
+    }
+    if let Some(at) = invalid_at {
+        return Err(malformed(
+            (base + at) as u64,
+            "invalid UTF-8: the document is not UTF-8 text",
+        ));
+    }
+    declared?;
+    check_text(valid, base)?;
+    Ok(Cow::Borrowed(valid))
+}
+
+/// Decodes a UTF-16 document (without its byte order mark, which was `base` bytes long).
+fn decode_utf16(
+    bytes: &[u8],
+    base: usize,
+    unit: fn([u8; 2]) -> u16,
+) -> Result<Cow<'static, str>, ReadError> {
+    if bytes.len() % 2 != 0 {
+        return Err(malformed(
+            (base + bytes.len() - 1) as u64,
+            "the UTF-16 document has an odd number of bytes",
+        ));
+    }
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2 + bytes.len() / 8);
+    let mut read = 0; // UTF-16 units decoded so far
+    for c in char::decode_utf16(units) {
+        match c {
+            Ok(c) => {
+                text.push(c);
+                read += c.len_utf16();
+            }
+            Err(_) => {
+                return Err(malformed(
+                    (base + 2 * read) as u64,
+                    "invalid UTF-16: an unpaired surrogate",
+                ))
+            }
+        }
+    }
+    check_text(&text, 0)?;
+    if let Some((declared, end)) = declaration(&text, 0)? {
+        if let Some(declared) = declared {
+            if !is_label(&declared, UTF16_LABELS) {
+                return Err(ReadError::EncodingMismatch {
+                    actual: "UTF-16",
+                    declared,
+                });
+            }
+        }
+        // The declaration has served its purpose; the text handed on is UTF-8.
+        text.replace_range(..end, "");
+    }
+    if text.starts_with('\u{feff}') {
+        return Err(ReadError::Invalid(
+            "text before the root element of the XML document".into(),
+        ));
+    }
+    Ok(Cow::Owned(text))
+}
+
+/// The labels of UTF-16 an XML declaration may use.
+const UTF16_LABELS: &[&str] = &["utf-16", "utf-16le", "utf-16be", "ucs-2", "unicode"];
+
+/// Checks the encoding a UTF-8 document declares: UTF-8, or else a typed refusal.
+fn check_utf8_label(declared: &str) -> Result<(), ReadError> {
+    if is_label(declared, &["utf-8", "utf8"]) {
+        Ok(())
+    } else if is_label(declared, UTF16_LABELS) {
+        // Bytes that read as UTF-8 up to here are not UTF-16, whatever the declaration says.
+        Err(ReadError::EncodingMismatch {
+            actual: "UTF-8",
+            declared: declared.to_owned(),
+        })
+    } else {
+        Err(ReadError::UnsupportedEncoding {
+            encoding: declared.to_owned(),
+        })
+    }
+}
+
+/// Whether `name` is one of `labels`, ignoring ASCII case.
+fn is_label(name: &str, labels: &[&str]) -> bool {
+    labels.iter().any(|l| name.trim().eq_ignore_ascii_case(l))
+}
+
+/// Refuses the characters that XML 1.0 cannot carry, and a second byte order mark (which
+/// quick-xml would drop without counting it). `base` is added to reported positions.
+fn check_text(text: &str, base: usize) -> Result<(), ReadError> {
+    if text.as_bytes().starts_with(UTF8_BOM) {
+        return Err(ReadError::Invalid(
+            "text before the root element of the XML document".into(),
+        ));
+    }
+    let bytes = text.as_bytes();
+    let refused_at = |i: usize, b: u8| match b {
+        b'\t' | b'\n' | b'\r' => None,
+        0x00..=0x1F => Some((i, char::from(b))),
+        // U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+        0xEF if bytes.get(i + 1) == Some(&0xBF) => match bytes.get(i + 2) {
+            Some(0xBE) => Some((i, '\u{FFFE}')),
+            Some(0xBF) => Some((i, '\u{FFFF}')),
+            _ => None,
+        },
+        _ => None,
+    };
+    // Looked at 64 bytes at a time without stopping early, which compiles to vector code;
+    // only a block holding a candidate byte is looked at byte by byte.
+    const BLOCK: usize = 64;
+    let candidate = |b: u8| ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF);
+    let found = bytes
+        .chunks(BLOCK)
+        .enumerate()
+        .filter(|(_, block)| block.iter().fold(false, |any, &b| any | candidate(b)))
+        .find_map(|(n, block)| {
+            (block.iter().enumerate()).find_map(|(j, &b)| refused_at(n * BLOCK + j, b))
+        });
+    match found {
+        None => Ok(()),
+        Some((i, c)) => {
+            let hint = if c == '\0' && i == 1 {
+                " (is the document UTF-16 without a byte order mark?)"
+            } else {
+                ""
+            };
+            Err(malformed(
+                (base + i) as u64,
+                format!(
+                    "the character U+{:04X}, which XML 1.0 does not allow{hint}",
+                    u32::from(c)
+                ),
+            ))
+        }
+    }
+}
+
+/// The XML declaration at the very start of `text`, if there is one: the encoding it names
+/// (if any) and the byte offset just past it.
+fn declaration(text: &str, base: usize) -> Result<Option<(Option<String>, usize)>, ReadError> {
+    let Some(rest) = text.strip_prefix("<?xml") else {
+        return Ok(None);
+    };
+    if !rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '?') {
+        return Ok(None); // `<?xml-stylesheet ...?>` is a processing instruction
+    }
+    let mut reader = quick_xml::Reader::from_str(text);
+    match reader.read_event() {
+        Ok(Event::Decl(decl)) => {
+            let encoding = match decl.encoding() {
+                None => None,
+                Some(Ok(enc)) => Some(String::from_utf8_lossy(&enc).into_owned()),
+                Some(Err(e)) => return Err(malformed(base as u64, e)),
+            };
+            Ok(Some((encoding, reader.buffer_position() as usize)))
+        }
+        Ok(_) => Ok(None),
+        Err(e) => Err(malformed(base as u64, e)),
+    }
+}
+
 impl<'a> XmlReader<'a> {
-    /// A reader over `input`, which must be UTF-8 (an XML declaration naming another encoding is
-    /// refused when it is read).
+    /// A reader over the XML document `input`, which must be UTF-8 (with or without a byte
+    /// order mark) and hold only characters XML 1.0 allows: see [`decode_document`], which
+    /// checks it (and which converts a UTF-16 document to UTF-8 first; this reader refuses one
+    /// given directly). A refused document is reported by [`XmlReader::root`].
     pub fn new(input: &'a [u8]) -> Self {
-        let mut inner = NsReader::from_reader(input);
+        match decode_document(input) {
+            Ok(Cow::Borrowed(text)) => Self::over(text, input.len() - text.len(), None),
+            Ok(Cow::Owned(_)) => Self::over(
+                "",
+                0,
+                Some(ReadError::Invalid(
+                    "the XML document is UTF-16: convert it with `decode_document` before reading it"
+                        .into(),
+                )),
+            ),
+            Err(e) => Self::over("", 0, Some(e)),
+        }
+    }
+
+    /// A reader over `doc`, which [`decode_document`] returned for `input`, without checking it
+    /// again.
+    pub(crate) fn for_decoded(input: &[u8], doc: &'a str) -> Self {
+        // Borrowed from `input` (UTF-8): positions count from the start of `input`. Decoded
+        // from UTF-16: they count bytes of the decoded text.
+        let start = input.as_ptr() as usize;
+        let at = doc.as_ptr() as usize;
+        let base = if (start..=start + input.len()).contains(&at) {
+            at - start
+        } else {
+            0
+        };
+        Self::over(doc, base, None)
+    }
+
+    /// A reader over checked UTF-8 text that starts `base` bytes into the caller's input.
+    fn over(text: &'a str, base: usize, refused: Option<ReadError>) -> Self {
+        // Reading from a `str` locks quick-xml to UTF-8, so that no XML declaration can switch
+        // its decoder when its `encoding` feature is on.
+        let mut inner = NsReader::from_str(text);
         let config = inner.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
         Self {
             inner,
-            input,
+            input: text.as_bytes(),
+            base: base as u64,
             depth: 0,
             max_depth: DEFAULT_MAX_DEPTH,
+            refused,
         }
     }
 
-    /// Sets the deepest element nesting accepted.
+    /// Sets the deepest element nesting accepted (at most [`MAX_DEPTH_LIMIT`]; a larger value
+    /// is lowered to it).
     pub fn with_max_depth(mut self, max_depth: usize) -> Self {
-        self.max_depth = max_depth;
+        self.max_depth = max_depth.min(MAX_DEPTH_LIMIT);
         self
     }
 
     /// The byte offset reached in the input.
     pub fn position(&self) -> u64 {
-        self.inner.buffer_position()
+        self.base + self.inner.buffer_position()
     }
 
-    fn position_now(&self) -> u64 {
-        self.inner.buffer_position()
+    /// The next event, with the offset (in `input`) where it starts.
+    fn next_event(&mut self) -> Result<(u64, Event<'a>), ReadError> {
+        let pos = self.inner.buffer_position();
+        match self.inner.read_event() {
+            Ok(event) => Ok((pos, event)),
+            Err(e) => Err(malformed(self.base + pos, e)),
+        }
+    }
+
+    /// A [`ReadError::Malformed`] at offset `pos` of `input`.
+    fn malformed_at(&self, pos: u64, e: impl std::fmt::Display) -> ReadError {
+        malformed(self.base + pos, e)
     }
 
     fn enter(&mut self) -> Result<(), ReadError> {
@@ -210,9 +507,11 @@ impl<'a> XmlReader<'a> {
 
     /// Reads up to the document's root element and returns its start tag.
     pub fn root(&mut self) -> Result<Start<'a>, ReadError> {
+        if let Some(refused) = self.refused.take() {
+            return Err(refused);
+        }
         loop {
-            let pos = self.position_now();
-            let event = self.inner.read_event().map_err(|e| malformed(pos, e))?;
+            let (pos, event) = self.next_event()?;
             match event {
                 Event::Start(tag) => {
                     self.enter()?;
@@ -230,15 +529,14 @@ impl<'a> XmlReader<'a> {
                     })
                 }
                 Event::Decl(decl) => {
+                    if pos != 0 {
+                        return Err(self.malformed_at(pos, DECLARATION_INSIDE));
+                    }
+                    // `decode_document` checked it already; this keeps the reader safe on its
+                    // own.
                     if let Some(enc) = decl.encoding() {
-                        let enc = enc.map_err(|e| malformed(pos, e))?;
-                        if !enc.eq_ignore_ascii_case(b"utf-8") && !enc.eq_ignore_ascii_case(b"utf8")
-                        {
-                            return Err(ReadError::Invalid(format!(
-                                "the XML declaration names the encoding {:?}; only UTF-8 is accepted",
-                                String::from_utf8_lossy(&enc)
-                            )));
-                        }
+                        let enc = enc.map_err(|e| self.malformed_at(pos, e))?;
+                        check_utf8_label(&String::from_utf8_lossy(&enc))?;
                     }
                 }
                 Event::DocType(_) => return Err(ReadError::DoctypeForbidden),
@@ -254,7 +552,7 @@ impl<'a> XmlReader<'a> {
                         "text before the root element of the XML document".into(),
                     ))
                 }
-                Event::End(_) => return Err(malformed(pos, "end tag before any start tag")),
+                Event::End(_) => return Err(self.malformed_at(pos, "end tag before any start tag")),
             }
         }
     }
@@ -278,8 +576,7 @@ impl<'a> XmlReader<'a> {
             return Ok(None);
         }
         loop {
-            let pos = self.position_now();
-            let event = self.inner.read_event().map_err(|e| malformed(pos, e))?;
+            let (pos, event) = self.next_event()?;
             match event {
                 Event::Start(tag) => {
                     self.enter()?;
@@ -306,11 +603,9 @@ impl<'a> XmlReader<'a> {
                     })
                 }
                 Event::DocType(_) => return Err(ReadError::DoctypeForbidden),
-                Event::GeneralRef(r) => check_reference(&r)?,
+                Event::GeneralRef(r) => check_reference(&r, self.base + pos)?,
                 Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Decl(_) => {
-                    return Err(malformed(pos, "XML declaration inside the document"))
-                }
+                Event::Decl(_) => return Err(self.malformed_at(pos, DECLARATION_INSIDE)),
             }
         }
     }
@@ -353,10 +648,18 @@ impl<'a> XmlReader<'a> {
         }
         let mut depth = 0usize;
         loop {
-            let pos = self.position_now();
-            let event = self.inner.read_event().map_err(|e| malformed(pos, e))?;
+            let (pos, event) = self.next_event()?;
             match event {
-                Event::Start(_) => depth += 1,
+                Event::Start(_) => {
+                    depth += 1;
+                    // Skipped content counts towards the limit too: quick-xml's namespace
+                    // scopes cannot nest without bound.
+                    if self.depth + depth > self.max_depth {
+                        return Err(ReadError::TooDeep {
+                            limit: self.max_depth,
+                        });
+                    }
+                }
                 Event::End(_) if depth == 0 => break,
                 Event::End(_) => depth -= 1,
                 Event::Eof => {
@@ -365,8 +668,13 @@ impl<'a> XmlReader<'a> {
                     })
                 }
                 Event::DocType(_) => return Err(ReadError::DoctypeForbidden),
-                Event::GeneralRef(r) => check_reference(&r)?,
-                _ => {}
+                Event::GeneralRef(r) => check_reference(&r, self.base + pos)?,
+                Event::Decl(_) => return Err(self.malformed_at(pos, DECLARATION_INSIDE)),
+                Event::Text(_)
+                | Event::CData(_)
+                | Event::Comment(_)
+                | Event::PI(_)
+                | Event::Empty(_) => {}
             }
         }
         self.depth = self.depth.saturating_sub(1);
@@ -385,17 +693,18 @@ impl<'a> XmlReader<'a> {
             Some(t) => t.to_mut().push_str(&piece),
         };
         loop {
-            let pos = self.position_now();
-            let event = self.inner.read_event().map_err(|e| malformed(pos, e))?;
+            let (pos, event) = self.next_event()?;
             match event {
-                Event::Text(t) => {
-                    push(&mut text, t.xml10_content().map_err(|e| malformed(pos, e))?)
-                }
-                Event::CData(c) => {
-                    push(&mut text, c.xml10_content().map_err(|e| malformed(pos, e))?)
-                }
+                Event::Text(t) => push(
+                    &mut text,
+                    t.xml10_content().map_err(|e| self.malformed_at(pos, e))?,
+                ),
+                Event::CData(c) => push(
+                    &mut text,
+                    c.xml10_content().map_err(|e| self.malformed_at(pos, e))?,
+                ),
                 Event::GeneralRef(r) => {
-                    let s = resolve_reference(&r)?;
+                    let s = resolve_reference(&r, self.base + pos)?;
                     push(&mut text, Cow::Owned(s));
                 }
                 Event::End(_) => break,
@@ -412,9 +721,7 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::DocType(_) => return Err(ReadError::DoctypeForbidden),
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::Decl(_) => {
-                    return Err(malformed(pos, "XML declaration inside the document"))
-                }
+                Event::Decl(_) => return Err(self.malformed_at(pos, DECLARATION_INSIDE)),
             }
         }
         self.depth = self.depth.saturating_sub(1);
@@ -462,8 +769,9 @@ impl<'a> XmlReader<'a> {
         ns: Option<&str>,
         name: &str,
     ) -> Result<Option<String>, ReadError> {
+        let at = self.base + start.offset;
         for attr in start.tag.attributes() {
-            let attr = attr.map_err(|e| malformed(self.position_now(), e))?;
+            let attr = attr.map_err(|e| malformed(at, e))?;
             let key = attr.key;
             if key.as_ref().starts_with(b"xmlns") {
                 continue;
@@ -476,8 +784,18 @@ impl<'a> XmlReader<'a> {
                         quick_xml::Error::Escape(
                             quick_xml::escape::EscapeError::UnrecognizedEntity(_, name),
                         ) => ReadError::EntityForbidden { name },
-                        other => malformed(self.position_now(), other),
+                        other => malformed(at, other),
                     })?;
+                // A character reference may name a character XML 1.0 does not allow.
+                if let Some(c) = value.chars().find(|&c| !super::write::is_xml_char(c)) {
+                    return Err(malformed(
+                        at,
+                        format!(
+                            "attribute `{name}` holds a reference to U+{:04X}, which XML 1.0 does not allow",
+                            u32::from(c)
+                        ),
+                    ));
+                }
                 return Ok(Some(value.into_owned()));
             }
         }
@@ -557,14 +875,22 @@ impl<'a> XmlReader<'a> {
         if start.empty {
             return Ok(super::RawXml::default());
         }
-        let begin = self.position_now() as usize;
+        let begin = self.inner.buffer_position() as usize;
         let mut end = begin;
         let mut depth = 0usize;
         loop {
-            let pos = self.position_now();
-            let event = self.inner.read_event().map_err(|e| malformed(pos, e))?;
+            let (pos, event) = self.next_event()?;
             match event {
-                Event::Start(_) => depth += 1,
+                Event::Start(_) => {
+                    depth += 1;
+                    // Skipped content counts towards the limit too: quick-xml's namespace
+                    // scopes cannot nest without bound.
+                    if self.depth + depth > self.max_depth {
+                        return Err(ReadError::TooDeep {
+                            limit: self.max_depth,
+                        });
+                    }
+                }
                 Event::End(_) if depth == 0 => break,
                 Event::End(_) => depth -= 1,
                 Event::Eof => {
@@ -573,10 +899,15 @@ impl<'a> XmlReader<'a> {
                     })
                 }
                 Event::DocType(_) => return Err(ReadError::DoctypeForbidden),
-                Event::GeneralRef(r) => check_reference(&r)?,
-                _ => {}
+                Event::GeneralRef(r) => check_reference(&r, self.base + pos)?,
+                Event::Decl(_) => return Err(self.malformed_at(pos, DECLARATION_INSIDE)),
+                Event::Text(_)
+                | Event::CData(_)
+                | Event::Comment(_)
+                | Event::PI(_)
+                | Event::Empty(_) => {}
             }
-            end = self.position_now() as usize;
+            end = self.inner.buffer_position() as usize;
         }
         self.depth = self.depth.saturating_sub(1);
         let raw = self.input.get(begin..end).unwrap_or_default();
@@ -588,7 +919,7 @@ impl<'a> XmlReader<'a> {
     pub fn read_element_raw(&mut self, start: &Start<'_>) -> Result<super::RawXml, ReadError> {
         self.skip(start)?;
         let begin = start.offset as usize;
-        let end = self.position_now() as usize;
+        let end = self.inner.buffer_position() as usize;
         let raw = self.input.get(begin..end).unwrap_or_default();
         Ok(super::RawXml(String::from_utf8_lossy(raw).into_owned()))
     }
@@ -623,8 +954,7 @@ impl<'a> XmlReader<'a> {
     /// instructions may remain.
     pub fn finish(&mut self) -> Result<(), ReadError> {
         loop {
-            let pos = self.position_now();
-            match self.inner.read_event().map_err(|e| malformed(pos, e))? {
+            match self.next_event()?.1 {
                 Event::Eof => return Ok(()),
                 Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
                 Event::Comment(_) | Event::PI(_) => {}
@@ -638,14 +968,25 @@ impl<'a> XmlReader<'a> {
     }
 }
 
-fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<String, ReadError> {
-    if let Some(c) = r.resolve_char_ref().map_err(|e| malformed(0, e))? {
+/// The text of a character reference or predefined entity at `position`; any other entity is
+/// refused.
+fn resolve_reference(
+    r: &quick_xml::events::BytesRef<'_>,
+    position: u64,
+) -> Result<String, ReadError> {
+    if let Some(c) = r.resolve_char_ref().map_err(|e| malformed(position, e))? {
         if !super::write::is_xml_char(c) {
-            return Err(malformed(0, format!("character reference to {c:?}")));
+            return Err(malformed(
+                position,
+                format!(
+                    "a character reference to U+{:04X}, which XML 1.0 does not allow",
+                    u32::from(c)
+                ),
+            ));
         }
         return Ok(c.to_string());
     }
-    let name = r.decode().map_err(|e| malformed(0, e))?;
+    let name = r.decode().map_err(|e| malformed(position, e))?;
     match quick_xml::escape::resolve_predefined_entity(&name) {
         Some(s) => Ok(s.to_owned()),
         None => Err(ReadError::EntityForbidden {
@@ -654,9 +995,12 @@ fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<String, Read
     }
 }
 
-fn check_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<(), ReadError> {
-    resolve_reference(r).map(|_| ())
+fn check_reference(r: &quick_xml::events::BytesRef<'_>, position: u64) -> Result<(), ReadError> {
+    resolve_reference(r, position).map(|_| ())
 }
+
+/// The message of a declaration found anywhere but at the very start.
+const DECLARATION_INSIDE: &str = "an XML declaration that is not at the start of the document";
 
 #[cfg(test)]
 mod tests {
@@ -703,5 +1047,200 @@ mod tests {
             }
         };
         assert_eq!(err, ReadError::TooDeep { limit: 5 });
+    }
+
+    #[test]
+    fn limits_depth_in_skipped_and_raw_content_too() {
+        // Past 65,535 levels quick-xml's namespace scopes overflow: no setting reaches that.
+        let xml = format!(
+            "<r><x>{}{}</x></r>",
+            "<a>".repeat(70_000),
+            "</a>".repeat(70_000)
+        );
+        for max in [DEFAULT_MAX_DEPTH, usize::MAX] {
+            let limit = max.min(MAX_DEPTH_LIMIT);
+            let mut r = XmlReader::new(xml.as_bytes()).with_max_depth(max);
+            let root = r.root().unwrap();
+            let x = r.next_element(&root).unwrap().unwrap();
+            assert_eq!(r.skip(&x), Err(ReadError::TooDeep { limit }));
+            let mut r = XmlReader::new(xml.as_bytes()).with_max_depth(max);
+            let root = r.root().unwrap();
+            let x = r.next_element(&root).unwrap().unwrap();
+            assert_eq!(r.read_raw(&x), Err(ReadError::TooDeep { limit }));
+        }
+    }
+    fn utf16(text: &str, bom: bool, big_endian: bool) -> Vec<u8> {
+        let mut units: Vec<u16> = Vec::new();
+        if bom {
+            units.push(0xFEFF);
+        }
+        units.extend(text.encode_utf16());
+        units
+            .iter()
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    fn read_a(doc: &[u8]) -> Result<String, ReadError> {
+        let doc = decode_document(doc)?;
+        let mut r = XmlReader::new(doc.as_bytes());
+        let root = r.root()?;
+        let mut value = None;
+        while let Some((_, child)) = r.next_child(&root, FIELDS)? {
+            value = Some(r.read_text(&child)?.into_owned());
+        }
+        r.finish()?;
+        r.required(value, &root, "a")
+    }
+
+    #[test]
+    fn decodes_utf16_with_a_byte_order_mark_or_a_declaration() {
+        let text =
+            r#"<?xml version="1.0" encoding="utf-16"?><r xmlns="urn:t"><a>é 日本 𝄞 &amp;</a></r>"#;
+        for (bom, big_endian) in [(true, false), (true, true), (false, false), (false, true)] {
+            let bytes = utf16(text, bom, big_endian);
+            assert_eq!(
+                read_a(&bytes).unwrap(),
+                "é 日本 𝄞 &",
+                "bom {bom}, be {big_endian}"
+            );
+        }
+        // Without a declaration.
+        let bytes = utf16(r#"<r xmlns="urn:t"><a>x</a></r>"#, true, false);
+        assert_eq!(read_a(&bytes).unwrap(), "x");
+        // The reader refuses UTF-16 handed to it directly, with a typed error.
+        let mut r = XmlReader::new(&bytes);
+        assert!(matches!(r.root(), Err(ReadError::Invalid(m)) if m.contains("UTF-16")));
+    }
+
+    #[test]
+    fn refuses_other_encodings_and_inconsistent_declarations() {
+        let latin1 =
+            b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><r xmlns=\"urn:t\"><a>caf\xE9</a></r>";
+        assert_eq!(
+            read_a(latin1).unwrap_err(),
+            ReadError::UnsupportedEncoding {
+                encoding: "ISO-8859-1".into()
+            }
+        );
+        // Pure ASCII, still refused: the declaration is what is checked.
+        let ascii =
+            br#"<?xml version="1.0" encoding="windows-1252"?><r xmlns="urn:t"><a>x</a></r>"#;
+        assert!(matches!(
+            read_a(ascii),
+            Err(ReadError::UnsupportedEncoding { .. })
+        ));
+        let bytes = utf16(
+            r#"<?xml version="1.0" encoding="utf-8"?><r xmlns="urn:t"><a>x</a></r>"#,
+            true,
+            false,
+        );
+        assert_eq!(
+            read_a(&bytes).unwrap_err(),
+            ReadError::EncodingMismatch {
+                actual: "UTF-16",
+                declared: "utf-8".into()
+            }
+        );
+        // UTF-8 bytes declared as UTF-16 (a common .NET slip) are refused too.
+        let bytes = br#"<?xml version="1.0" encoding="utf-16"?><r xmlns="urn:t"><a>x</a></r>"#;
+        assert_eq!(
+            read_a(bytes).unwrap_err(),
+            ReadError::EncodingMismatch {
+                actual: "UTF-8",
+                declared: "utf-16".into()
+            }
+        );
+        let utf32 = [0xFF, 0xFE, 0, 0, b'<', 0, 0, 0];
+        assert_eq!(
+            read_a(&utf32).unwrap_err(),
+            ReadError::UnsupportedEncoding {
+                encoding: "UTF-32".into()
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_broken_text() {
+        let cases: &[(&[u8], &str)] = &[
+            (
+                b"<r xmlns=\"urn:t\"><x>\xFF</x><a>1</a></r>",
+                "invalid UTF-8",
+            ),
+            (b"<r xmlns=\"urn:t\"><a>a\0b</a></r>", "U+0000"),
+            (b"<r xmlns=\"urn:t\"><a>a\x1Bb</a></r>", "U+001B"),
+            (b"<r xmlns=\"urn:t\"><a>\xEF\xBF\xBE</a></r>", "U+FFFE"),
+            (b"<r xmlns=\"urn:t\"><a>&#1;</a></r>", "U+0001"),
+            (b"<\0r\0>\0", "UTF-16 without a byte order mark"),
+            (&[0xFF, 0xFE, b'<', 0, b'r'], "odd number of bytes"),
+            (
+                &[0xFF, 0xFE, b'<', 0, 0x00, 0xD8, b'>', 0],
+                "unpaired surrogate",
+            ),
+        ];
+        for (bytes, expected) in cases {
+            let err = read_a(bytes).unwrap_err();
+            assert!(
+                matches!(&err, ReadError::Malformed { message, .. } if message.contains(expected)),
+                "{bytes:?}: {err:?}"
+            );
+        }
+        let mut r = XmlReader::new(br#"<r a="&#1;"/>"#);
+        let root = r.root().unwrap();
+        assert!(matches!(
+            r.attribute_text(&root, None, "a"),
+            Err(ReadError::Malformed { message, .. }) if message.contains("U+0001")
+        ));
+        // A second byte order mark is text before the root element.
+        assert!(read_a(b"\xEF\xBB\xBF\xEF\xBB\xBF<r xmlns=\"urn:t\"><a>1</a></r>").is_err());
+    }
+
+    #[test]
+    fn a_declaration_inside_the_document_is_refused_wherever_it_is() {
+        // With quick-xml's `encoding` feature, such a declaration could switch the decoder for
+        // the rest of the document; it is refused instead, in skipped content too.
+        for doc in [
+            r#"<r xmlns="urn:t"><x><?xml version="1.0" encoding="windows-1252"?></x><a>café</a></r>"#.as_bytes(),
+            br#"<r xmlns="urn:t"><?xml version="1.0"?><a>1</a></r>"#,
+            br#"<!-- c --><?xml version="1.0"?><r xmlns="urn:t"><a>1</a></r>"#,
+        ] {
+            let err = read_a(doc).unwrap_err();
+            assert!(
+                matches!(&err, ReadError::Malformed { message, .. } if message.contains("XML declaration")),
+                "{err:?}"
+            );
+        }
+        // `<?xml-stylesheet?>` is a processing instruction, not a declaration.
+        assert_eq!(
+            read_a(br#"<?xml-stylesheet href="a"?><r xmlns="urn:t"><a>1</a></r>"#).unwrap(),
+            "1"
+        );
+    }
+
+    #[test]
+    fn raw_content_after_a_byte_order_mark_is_cut_at_the_right_place() {
+        let doc = b"\xEF\xBB\xBF<r><d><x a=\"1\">t</x></d><e><y/></e></r>";
+        let mut r = XmlReader::new(doc);
+        let root = r.root().unwrap();
+        let d = r.next_element(&root).unwrap().unwrap();
+        assert_eq!(r.read_raw(&d).unwrap().as_str(), r#"<x a="1">t</x>"#);
+        let e = r.next_element(&root).unwrap().unwrap();
+        assert_eq!(r.read_element_raw(&e).unwrap().as_str(), "<e><y/></e>");
+        assert!(r.next_element(&root).unwrap().is_none());
+        r.finish().unwrap();
+        // Positions count the bytes of the input, byte order mark included.
+        let mut r = XmlReader::new(b"\xEF\xBB\xBF<r><a></b></r>");
+        let root = r.root().unwrap();
+        let a = r.next_element(&root).unwrap().unwrap();
+        assert!(matches!(
+            r.read_text(&a),
+            Err(ReadError::Malformed { position: 9, .. })
+        ));
     }
 }

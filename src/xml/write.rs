@@ -263,6 +263,9 @@ impl XmlWriter {
     }
 
     fn check(&self, text: &str, attribute: Option<&str>) -> Result<(), WriteError> {
+        if !may_hold_refused_char(text) {
+            return Ok(());
+        }
         match text.chars().position(|c| !is_xml_char(c)) {
             None => Ok(()),
             Some(position) => {
@@ -335,6 +338,16 @@ impl AttributeWriter<'_> {
 /// Whether XML 1.0 can carry `c` (its `Char` production).
 pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Whether `text` may hold a character that XML 1.0 cannot carry: in UTF-8 those are the bytes
+/// below 0x20 other than tab, line feed and carriage return, and U+FFFE and U+FFFF, which start
+/// with 0xEF. A byte test without early exit, which compiles to vector code; the exact test
+/// runs only when it says yes.
+fn may_hold_refused_char(text: &str) -> bool {
+    text.bytes().fold(false, |any, b| {
+        any | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF)
+    })
 }
 
 fn escape_into(buf: &mut Vec<u8>, text: &str, attribute: bool) {

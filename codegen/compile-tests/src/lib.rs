@@ -37,7 +37,17 @@ pub mod bindings {
     wsclient::include_generated!("bindings");
 }
 
-/// A binding whose rpc operation is skipped (`rpc-literal.wsdl`).
+/// A binding mixing document and rpc/literal operations (`rpc-literal.wsdl`).
 pub mod rpc_literal {
     wsclient::include_generated!("rpc_literal");
+}
+
+/// Types derived from the declared ones (`xsi:type`), open choices, `Default` (`derived.wsdl`).
+pub mod derived {
+    wsclient::include_generated!("derived");
+}
+
+/// SOAP headers, and a binding that no port uses (`headers.wsdl`).
+pub mod headers {
+    wsclient::include_generated!("headers");
 }

@@ -1,11 +1,11 @@
 //! The generated port clients against a minimal in-process HTTP server: the SOAP version and
-//! action baked into each port, and one-way operations.
+//! action baked into each port, one-way operations, SOAP headers and rpc/literal bodies.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use wsclient::soap::SoapClient;
-use wsclient_codegen_tests::{bindings, rpc_literal};
+use wsclient_codegen_tests::{bindings, headers, rpc_literal};
 
 /// Serves one request with the given answer; the handle yields the request as received.
 async fn serve_once(
@@ -99,12 +99,19 @@ async fn soap_11_port_sends_soap_11() {
     let (url, server) = serve_once("200 OK", "text/xml; charset=utf-8", answer).await;
     let client = bindings::Pinger2::new(soap_client(&url));
     let response = client
-        .ping(&bindings::Ping { text: "x".into() })
+        .ping(&bindings::Ping { text: "x".into() }, &"t-1".to_owned())
         .await
         .unwrap();
     assert_eq!(response.echo, "pong");
 
     let request = server.await.unwrap();
+    // The header the binding declares goes in the envelope's Header.
+    assert!(
+        request.contains(
+            r#"<soap:Header><Trace xmlns="urn:fixture:bindings">t-1</Trace></soap:Header>"#
+        ),
+        "{request}"
+    );
     let lower = request.to_ascii_lowercase();
     assert!(lower.contains("content-type: text/xml"), "{request}");
     assert!(
@@ -167,4 +174,176 @@ fn endpoints_from_the_wsdl() {
         rpc_literal::CalcPort::DEFAULT_ENDPOINT,
         "http://localhost/calc"
     );
+}
+
+/// The body of the request, between `<soap:Body>` and `</soap:Body>`.
+fn body(request: &str) -> &str {
+    let start = request.find("<soap:Body>").expect("a SOAP 1.1 body") + "<soap:Body>".len();
+    let end = request.find("</soap:Body>").expect("the end of the body");
+    &request[start..end]
+}
+
+/// The header of the request, between `<soap:Header>` and `</soap:Header>` (empty if none).
+fn header(request: &str) -> &str {
+    match (
+        request.find("<soap:Header>"),
+        request.find("</soap:Header>"),
+    ) {
+        (Some(start), Some(end)) => &request[start + "<soap:Header>".len()..end],
+        _ => "",
+    }
+}
+
+#[tokio::test]
+async fn rpc_literal_wraps_the_parts_in_an_element_named_after_the_operation() {
+    let answer = concat!(
+        r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>"#,
+        r#"<m:AddResponse xmlns:m="urn:fixture:rpc"><sum>5</sum></m:AddResponse>"#,
+        r#"</soap:Body></soap:Envelope>"#
+    );
+    let (url, server) = serve_once("200 OK", "text/xml", answer).await;
+    let client = rpc_literal::CalcPort::new(soap_client(&url));
+    let response = client.add(&rpc_literal::Add { a: 2, b: 3 }).await.unwrap();
+    assert_eq!(response.sum, 5);
+    let request = server.await.unwrap();
+    // The parts are unqualified children of the wrapper, which is in the soap:body namespace.
+    assert_eq!(
+        body(&request),
+        r#"<Add xmlns="urn:fixture:rpc"><a xmlns="">2</a><b xmlns="">3</b></Add>"#
+    );
+    assert!(
+        request
+            .to_ascii_lowercase()
+            .contains(r#"soapaction: "urn:fixture:rpc/add""#),
+        "{request}"
+    );
+}
+
+#[tokio::test]
+async fn rpc_literal_element_parts_complex_parts_and_the_response() {
+    let answer = concat!(
+        r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>"#,
+        r#"<w:DescribeResponse xmlns:w="urn:fixture:rpc:wrappers">"#,
+        r#"<result><verbose xmlns="urn:fixture:rpc">true</verbose></result>"#,
+        r#"</w:DescribeResponse></soap:Body></soap:Envelope>"#
+    );
+    let (url, server) = serve_once("200 OK", "text/xml", answer).await;
+    let client = rpc_literal::CalcPort::new(soap_client(&url));
+    let response = client
+        .describe(&rpc_literal::Describe {
+            shape: rpc_literal::Shape { sides: 4 },
+            options: rpc_literal::Options { verbose: false },
+            tag: "t".into(),
+        })
+        .await
+        .unwrap();
+    assert!(response.result.verbose);
+    let request = server.await.unwrap();
+    assert_eq!(
+        body(&request),
+        concat!(
+            r#"<Describe xmlns="urn:fixture:rpc:wrappers">"#,
+            // An element= part is its element, qualified as the schema says.
+            r#"<Shape xmlns="urn:fixture:rpc"><sides>4</sides></Shape>"#,
+            // A type= part is an unqualified element named after the part.
+            r#"<options xmlns=""><verbose xmlns="urn:fixture:rpc">false</verbose></options>"#,
+            r#"<tag xmlns="">t</tag></Describe>"#
+        )
+    );
+}
+
+#[tokio::test]
+async fn rpc_literal_one_way_operation_without_parts() {
+    let (url, server) = serve_once("202 Accepted", "text/xml", "").await;
+    let client = rpc_literal::CalcPort::new(soap_client(&url));
+    client.reset(&rpc_literal::Reset {}).await.unwrap();
+    let request = server.await.unwrap();
+    // No namespace on soap:body: the WSDL's target namespace.
+    assert_eq!(body(&request), r#"<Reset xmlns="urn:fixture:rpc"/>"#);
+}
+
+#[tokio::test]
+async fn declared_headers_are_sent_in_order() {
+    let answer = concat!(
+        r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">"#,
+        r#"<soap:Header><Quota xmlns="urn:fixture:headers">7</Quota></soap:Header><soap:Body>"#,
+        r#"<SearchResponse xmlns="urn:fixture:headers"><hit>a</hit><hit>b</hit></SearchResponse>"#,
+        r#"</soap:Body></soap:Envelope>"#
+    );
+    let (url, server) = serve_once("200 OK", "text/xml", answer).await;
+    let client = headers::SearchSoap::new(soap_client(&url));
+    let session = headers::Session {
+        user: Some("ada".into()),
+        token: "s3cret".into(),
+    };
+    let response = client
+        .search(
+            &headers::Search { query: "q".into() },
+            &session,
+            &"trace-9".to_owned(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.hit, ["a", "b"]);
+    let request = server.await.unwrap();
+    assert_eq!(
+        header(&request),
+        concat!(
+            r#"<Session xmlns="urn:fixture:headers" user="ada"><token>s3cret</token></Session>"#,
+            r#"<Trace xmlns="urn:fixture:headers">trace-9</Trace>"#
+        )
+    );
+    // The session part is bound as a header, not in the body (parts="parameters").
+    assert_eq!(
+        body(&request),
+        r#"<Search xmlns="urn:fixture:headers"><query>q</query></Search>"#
+    );
+}
+
+#[tokio::test]
+async fn one_way_operation_with_a_header() {
+    let (url, server) = serve_once("202 Accepted", "text/xml", "").await;
+    let client = headers::SearchSoap::new(soap_client(&url));
+    client
+        .log(&headers::Log { line: "l".into() }, &"t".to_owned())
+        .await
+        .unwrap();
+    let request = server.await.unwrap();
+    assert_eq!(
+        header(&request),
+        r#"<Trace xmlns="urn:fixture:headers">t</Trace>"#
+    );
+}
+
+#[tokio::test]
+async fn binding_without_port_gets_a_client() {
+    let (url, server) = serve_once("202 Accepted", "application/soap+xml", "").await;
+    let client = headers::SearchSoap12::new(soap_client(&url));
+    client
+        .log(&headers::Log { line: "l".into() })
+        .await
+        .unwrap();
+    let request = server.await.unwrap();
+    assert!(
+        request.contains("http://www.w3.org/2003/05/soap-envelope"),
+        "{request}"
+    );
+}
+
+#[test]
+fn calls_with_headers_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let client = headers::SearchSoap::new(soap_client("http://127.0.0.1:9/"));
+    let request = headers::Search { query: "q".into() };
+    let session = headers::Session {
+        user: None,
+        token: "t".into(),
+    };
+    let trace = "t".to_owned();
+    // Not polled: only its type matters.
+    let search = client.search(&request, &session, &trace);
+    assert_send(&search);
+    let line = headers::Log { line: "l".into() };
+    let log = client.log(&line, &trace);
+    assert_send(&log);
 }

@@ -223,12 +223,12 @@ fn recursion_extension_substitution_and_content_groups() {
             name: "root".into(),
             parent: Some(Box::new(node("parent"))),
             children: vec![node("a"), node("b")],
-            choice: structure::NodeChoice::Branch(Box::new(structure::Branch {
+            choice: structure::NodeChoice::Branch(structure::Branch {
                 node: Box::new(structure::Node {
                     children: vec![node("deep")],
                     ..node("branch")
                 }),
-            })),
+            }),
         },
         item: vec![structure::Derived {
             version: Some(3),

@@ -14,10 +14,26 @@ pub(crate) struct ClientOp {
     pub rust_name: String,
     pub documentation: Option<String>,
     pub soap_action: String,
+    /// Whether the binding uses rpc style (the body elements are generated wrappers).
+    pub rpc: bool,
     pub input: (QName, TypeRef),
     pub output: Option<(QName, TypeRef)>,
+    /// The SOAP headers the request carries, one method argument each.
+    pub headers: Vec<HeaderArg>,
+    /// The headers declared for the response (`part of message`), which are not read.
+    pub response_headers: Vec<String>,
     /// Names of the faults the port type declares for the operation.
     pub faults: Vec<String>,
+}
+
+/// A SOAP header of a request: a message part bound with `soap:header`.
+#[derive(Debug, Clone)]
+pub(crate) struct HeaderArg {
+    /// The method argument (named after the part).
+    pub rust_name: String,
+    /// The header element.
+    pub element: QName,
+    pub ty: TypeRef,
 }
 
 /// One SOAP port, ready to render.
@@ -58,10 +74,18 @@ fn render_port(ctx: &mut Ctx, model: &Model<'_>, port: &PortClient) -> TokenStre
         SoapVersion::V12 => (quote!(soap::SoapVersion::V12), "SOAP 1.2"),
     };
     let mut generated = vec![
-        format!(
-            "Client for port `{}` of service `{}` (binding `{}`, {version_text}).",
-            port.port, port.service, port.binding
-        ),
+        if port.service.is_empty() {
+            format!(
+                "Client for binding `{}` ({version_text}), which no port of the WSDL uses: \
+                 give the endpoint to the `SoapClient`.",
+                port.binding
+            )
+        } else {
+            format!(
+                "Client for port `{}` of service `{}` (binding `{}`, {version_text}).",
+                port.port, port.service, port.binding
+            )
+        },
         String::new(),
         "Cheap to clone; clones share one HTTP connection pool and cookie store.".into(),
     ];
@@ -103,8 +127,12 @@ fn render_port(ctx: &mut Ctx, model: &Model<'_>, port: &PortClient) -> TokenStre
             } else {
                 format!("SOAP action `{}`", op.soap_action)
             };
+            let style = if op.rpc { ", rpc style" } else { "" };
             let mut lines = vec![
-                format!("Operation `{}` ({version_text}, {action_text}).", op.name),
+                format!(
+                    "Operation `{}` ({version_text}{style}, {action_text}).",
+                    op.name
+                ),
                 String::new(),
                 format!(
                     "Sends element `{}` ({}).",
@@ -112,26 +140,70 @@ fn render_port(ctx: &mut Ctx, model: &Model<'_>, port: &PortClient) -> TokenStre
                     xsd_name(model, &op.input.1)
                 ),
             ];
-            let (output_field, ret, call) = match &op.output {
-                Some((q, t)) => {
+            for h in &op.headers {
+                lines.push(format!(
+                    "Sends `{}` as the SOAP header `{}` ({}).",
+                    h.rust_name,
+                    h.element,
+                    xsd_name(model, &h.ty)
+                ));
+            }
+            let header_params: Vec<TokenStream> = op
+                .headers
+                .iter()
+                .map(|h| {
+                    let arg = ident(&h.rust_name);
+                    let ty = ctx.ty(model, &h.ty);
+                    quote!(#arg: &#ty)
+                })
+                .collect();
+            let header_values: Vec<TokenStream> = op
+                .headers
+                .iter()
+                .map(|h| {
+                    let arg = ident(&h.rust_name);
+                    let f = field(ctx, &h.element);
+                    quote!((#f, #arg as &dyn xml::ToXml))
+                })
+                .collect();
+            let (output_field, ret, call) = match (&op.output, op.headers.is_empty()) {
+                (Some((q, t)), headers_empty) => {
                     lines.push(format!("Returns element `{q}` ({}).", xsd_name(model, t)));
                     let f = field(ctx, q);
                     let ty = ctx.ty(model, t);
-                    (
-                        quote!(Some(#f)),
-                        ty,
-                        quote!(self.client.call(&OPERATION, request).await),
-                    )
+                    let call = if headers_empty {
+                        quote!(self.client.call(&OPERATION, request).await)
+                    } else {
+                        // The call is made before it is awaited, so that the future does not
+                        // hold the headers (`&dyn ToXml` is not `Send`).
+                        quote! {
+                            let call = self.client
+                                .call_with_headers(&OPERATION, &[#(#header_values),*], request);
+                            call.await
+                        }
+                    };
+                    (quote!(Some(#f)), ty, call)
                 }
-                None => {
+                (None, headers_empty) => {
                     lines.push("One-way: the service sends no answer.".into());
-                    (
-                        quote!(None),
-                        quote!(()),
-                        quote!(self.client.call_one_way(&OPERATION, request).await),
-                    )
+                    let call = if headers_empty {
+                        quote!(self.client.call_one_way(&OPERATION, request).await)
+                    } else {
+                        quote! {
+                            let call = self.client
+                                .call_one_way_with_headers(&OPERATION, &[#(#header_values),*], request);
+                            call.await
+                        }
+                    };
+                    (quote!(None), quote!(()), call)
                 }
             };
+            if !op.response_headers.is_empty() {
+                lines.push(format!(
+                    "The SOAP headers declared for the response ({}) are not read.",
+                    op.response_headers.join(", ")
+                ));
+            }
             if !op.faults.is_empty() {
                 lines.push(format!("Declared faults: {}.", op.faults.join(", ")));
             }
@@ -143,14 +215,15 @@ fn render_port(ctx: &mut Ctx, model: &Model<'_>, port: &PortClient) -> TokenStre
             );
             let op_docs: Vec<String> = op.documentation.iter().cloned().collect();
             let d = docs(&op_docs, &lines);
-            // A request that is a plain string element is taken as `&String`, the type that
-            // implements `ToXml`.
-            let allow = matches!(&op.input.1, TypeRef::Builtin { path: "String", .. })
+            // A request or header that is a plain string element is taken as `&String`, the
+            // type that implements `ToXml`.
+            let is_string = |t: &TypeRef| matches!(t, TypeRef::Builtin { path: "String", .. });
+            let allow = (is_string(&op.input.1) || op.headers.iter().any(|h| is_string(&h.ty)))
                 .then(|| quote!(#[allow(clippy::ptr_arg)]));
             quote! {
                 #d
                 #allow
-                pub async fn #method(&self, request: &#req_ty) -> Result<#ret, #rt::Error> {
+                pub async fn #method(&self, request: &#req_ty #(, #header_params)*) -> Result<#ret, #rt::Error> {
                     const OPERATION: soap::Operation = soap::Operation {
                         name: #op_name,
                         soap_action: #action,

@@ -1,12 +1,16 @@
 //! Emits Rust code (as token streams) from the model: the types, and one client per port.
 
 mod client;
+mod json;
+mod server;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-pub(crate) use client::{render_clients, ClientOp as ClientOpBuilder, PortClient};
+pub(crate) use client::{render_clients, ClientOp as ClientOpBuilder, HeaderArg, PortClient};
+pub(crate) use json::render_json;
+pub(crate) use server::render_servers;
 pub(crate) use types::render_types;
 
 use crate::model::{Model, TypeRef};

@@ -6,8 +6,8 @@ use quote::quote;
 
 use super::{docs, ident, xsd_name, Ctx};
 use crate::model::{
-    AttributeField, ChoiceAlt, Def, DefKind, ElementField, EnumValue, Member, Model, Occurs,
-    TypeRef,
+    AttributeField, ChoiceAlt, Def, DefKind, DerivedVariant, ElementField, EnumValue, Member,
+    Model, Occurs, TypeRef,
 };
 
 /// All generated types of the model.
@@ -20,6 +20,7 @@ pub(crate) fn render_types(ctx: &mut Ctx, model: &Model<'_>) -> TokenStream {
         } => render_struct(ctx, model, def, attributes, members, text.as_ref()),
         DefKind::Enum { values } => render_enum(ctx, def, values),
         DefKind::Choice { alts } => render_choice(ctx, model, def, alts),
+        DefKind::Derived { variants } => render_derived(ctx, model, def, variants),
     });
     let items: Vec<TokenStream> = items.collect();
     quote!(#(#items)*)
@@ -143,6 +144,9 @@ fn render_struct(
     let mut arms = Vec::new();
     let mut inits = Vec::new();
     let mut has_any = false;
+    // What to do with a child element no field names: keep it as raw XML in the `xs:any`
+    // field, or in the `Other` variant of a choice that has an `xs:any` alternative.
+    let mut fallback: Option<TokenStream> = None;
     let mut has_secret = false;
 
     if let Some(t) = text {
@@ -303,6 +307,15 @@ fn render_struct(
                         },
                     ),
                 };
+                if cdef.open && fallback.is_none() {
+                    has_any = true;
+                    fallback = Some(match occurs {
+                        Occurs::Many => {
+                            quote!(#f.push(#cname::Other(r.read_element_raw(&child)?)))
+                        }
+                        _ => quote!(#f = Some(#cname::Other(r.read_element_raw(&child)?))),
+                    });
+                }
                 let d = docs(&[], &[format!("One of the elements of {}.", cdef.xml_name)]);
                 fields.push(quote!(#d pub #f: #ty,));
                 debug_fields.push(quote!(.field(#rust_name, &self.#f)));
@@ -350,6 +363,9 @@ fn render_struct(
             Member::Any { rust_name } => {
                 has_any = true;
                 let f = ident(rust_name);
+                if fallback.is_none() {
+                    fallback = Some(quote!(#f.push(r.read_element_raw(&child)?)));
+                }
                 let d = docs(
                     &[],
                     &["Elements the schema leaves open (`xs:any`), kept as raw XML.".into()],
@@ -363,10 +379,11 @@ fn render_struct(
         }
     }
 
+    let default = def.default.then(|| quote!(Default,));
     let derive = if has_secret {
-        quote!(#[derive(Clone, PartialEq)])
+        quote!(#[derive(Clone, PartialEq, #default)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq)])
+        quote!(#[derive(Debug, Clone, PartialEq, #default)])
     };
     let debug_impl = has_secret.then(|| {
         quote! {
@@ -405,14 +422,20 @@ fn render_struct(
             r.skip(start)?;
             Ok(Self { #(#inits),* })
         }
+    } else if has_any && table.is_empty() {
+        // Only open content: every child is kept as raw XML.
+        quote! {
+            #(#read_attrs)*
+            #(#locals)*
+            while let Some(child) = r.next_element(start)? {
+                #fallback;
+            }
+            Ok(Self { #(#inits),* })
+        }
     } else if has_any {
         let arms = merge_arms(&arms)
             .into_iter()
             .map(|(i, body)| quote!(Some(#i) => #body,));
-        let any_field = members.iter().find_map(|m| match m {
-            Member::Any { rust_name } => Some(ident(rust_name)),
-            _ => None,
-        });
         quote! {
             const FIELDS: &[xml::Field] = &[#(#table),*];
             #(#read_attrs)*
@@ -420,7 +443,7 @@ fn render_struct(
             while let Some(child) = r.next_element(start)? {
                 match r.field_index(&child, FIELDS) {
                     #(#arms)*
-                    _ => #any_field.push(r.read_element_raw(&child)?),
+                    _ => #fallback,
                 }
             }
             Ok(Self { #(#inits),* })
@@ -602,6 +625,15 @@ fn render_choice(ctx: &mut Ctx, model: &Model<'_>, def: &Def, alts: &[ChoiceAlt]
             (true, true) => quote!(Self::#var(v) => w.repeated_nillable(#ns, #xml, v),),
         });
     }
+    if def.open {
+        let d = docs(
+            &[],
+            &["An element the schema leaves open (`xs:any`), kept as raw XML.".into()],
+        );
+        variants.push(quote!(#d Other(xml::RawXml),));
+        debug_arms.push(quote!(Self::Other(v) => f.debug_tuple("Other").field(v).finish(),));
+        writes.push(quote!(Self::Other(v) => { w.raw(v.as_str()); Ok(()) }));
+    }
     let body = if writes.is_empty() {
         quote!(let _ = w; Ok(()))
     } else {
@@ -619,6 +651,9 @@ fn render_choice(ctx: &mut Ctx, model: &Model<'_>, def: &Def, alts: &[ChoiceAlt]
     } else {
         (quote!(#[derive(Debug, Clone, PartialEq)]), None)
     };
+    // The alternatives' sizes are not known here; boxing them all would make every value
+    // harder to build.
+    let derive = quote!(#derive #[allow(clippy::large_enum_variant)]);
     quote! {
         #type_docs
         #derive
@@ -627,6 +662,144 @@ fn render_choice(ctx: &mut Ctx, model: &Model<'_>, def: &Def, alts: &[ChoiceAlt]
         impl xml::ToXml for #name {
             fn write_content(&self, w: &mut xml::XmlWriter) -> Result<(), xml::WriteError> {
                 #body
+            }
+        }
+    }
+}
+
+/// The enum over a base type and the types derived from it: written with `xsi:type` for a
+/// derived type, read by the `xsi:type` the element carries.
+fn render_derived(
+    ctx: &mut Ctx,
+    model: &Model<'_>,
+    def: &Def,
+    variants: &[DerivedVariant],
+) -> TokenStream {
+    let name = ident(&def.rust_name);
+    let base = variants.iter().find(|v| v.is_base);
+    let mut generated = vec![format!("XML: {}.", def.xml_name)];
+    generated.push(String::new());
+    generated.push(match base {
+        Some(_) => "Written with an `xsi:type` attribute naming the type, unless it is the base \
+                    type; read by the `xsi:type` an element carries (the base type when it has \
+                    none or names a type this client does not know)."
+            .into(),
+        None => "The base type is abstract: every value is of a derived type, written with an \
+                 `xsi:type` attribute naming it, and read by the `xsi:type` an element carries \
+                 (an element without one, or naming a type this client does not know, is an \
+                 error)."
+            .into(),
+    });
+    let type_docs = docs(&def.docs, &generated);
+    let mut items = Vec::new();
+    let mut attrs = Vec::new();
+    let mut contents = Vec::new();
+    let mut xsi_types = Vec::new();
+    let mut reads = Vec::new();
+    for v in variants {
+        let var = ident(&v.variant);
+        let mut ty = ctx.ty(model, &TypeRef::Def(v.def));
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let qname = match &v.ns {
+            Some(ns) => format!("{{{ns}}}{}", v.name),
+            None => v.name.clone(),
+        };
+        let d = docs(
+            &[],
+            &[if v.is_base {
+                format!("Type `{qname}` itself (no `xsi:type`).")
+            } else {
+                format!("Type `{qname}` (`xsi:type`).")
+            }],
+        );
+        items.push(quote!(#d #var(#ty),));
+        attrs.push(quote!(Self::#var(v) => xml::ToXml::write_attributes(v, a),));
+        contents.push(quote!(Self::#var(v) => xml::ToXml::write_content(v, w),));
+        let ns = v.ns.clone().unwrap_or_default();
+        let local = &v.name;
+        xsi_types.push(if v.is_base {
+            quote!(Self::#var(_) => None,)
+        } else {
+            quote!(Self::#var(_) => Some((#ns, #local)),)
+        });
+        if !v.is_base {
+            reads.push(quote!(Some((#ns, #local)) => Self::#var(r.read(start)?),));
+        }
+    }
+    let default_impl = base.filter(|_| def.default).map(|v| {
+        let var = ident(&v.variant);
+        quote! {
+            impl Default for #name {
+                /// The base type's default.
+                fn default() -> Self {
+                    Self::#var(Default::default())
+                }
+            }
+        }
+    });
+    let fallback = match base {
+        Some(v) => {
+            let var = ident(&v.variant);
+            quote!(_ => Self::#var(r.read(start)?),)
+        }
+        None => {
+            let base_name = def
+                .xml_name
+                .split(" or a type")
+                .next()
+                .unwrap_or_default()
+                .replace('`', "");
+            quote! {
+                _ => {
+                    return Err(xml::ReadError::Invalid(format!(
+                        "element `{}` has no xsi:type naming a type derived from the abstract {} \
+                         that this client knows",
+                        r.name_of(start),
+                        #base_name
+                    )))
+                }
+            }
+        }
+    };
+    let (write_attributes, write_content, xsi_type) = if variants.is_empty() {
+        (
+            quote!(let _ = a; Ok(())),
+            quote!(let _ = w; Ok(())),
+            quote!(None),
+        )
+    } else {
+        (
+            quote!(match self { #(#attrs)* }),
+            quote!(match self { #(#contents)* }),
+            quote!(match self { #(#xsi_types)* }),
+        )
+    };
+    quote! {
+        #type_docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name { #(#items)* }
+        #default_impl
+        impl xml::ToXml for #name {
+            fn write_attributes(&self, a: &mut xml::AttributeWriter<'_>) -> Result<(), xml::WriteError> {
+                #write_attributes
+            }
+            fn write_content(&self, w: &mut xml::XmlWriter) -> Result<(), xml::WriteError> {
+                #write_content
+            }
+            fn xsi_type(&self) -> Option<(&'static str, &'static str)> {
+                #xsi_type
+            }
+        }
+        impl xml::FromXml for #name {
+            fn from_xml(r: &mut xml::XmlReader<'_>, start: &xml::Start<'_>) -> Result<Self, xml::ReadError> {
+                let xsi_type = r.xsi_type(start)?;
+                Ok(match xsi_type.as_ref().map(|(ns, name)| (ns.as_str(), name.as_str())) {
+                    #(#reads)*
+                    #fallback
+                })
             }
         }
     }
