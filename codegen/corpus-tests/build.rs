@@ -4,6 +4,7 @@
 //!
 //! Without the corpus directory nothing is generated and the build says so in a warning; with
 //! `WSCLIENT_CORPUS=required` (as CI sets it) its absence fails the build.
+//! `WSCLIENT_CORPUS_DIR` points at a copy of the corpus elsewhere.
 //!
 //! `vim.wsdl` and `workday-time-min.wsdl` are incomplete as published and are refused by the
 //! generator; `codegen/tests/corpus.rs` checks their errors.
@@ -28,11 +29,15 @@ const FILES: &[(&str, &str)] = &[
 fn main() -> ExitCode {
     println!("cargo::rustc-check-cfg=cfg(corpus)");
     println!("cargo:rerun-if-env-changed=WSCLIENT_CORPUS");
+    println!("cargo:rerun-if-env-changed=WSCLIENT_CORPUS_DIR");
     let Some(manifest) = std::env::var_os("CARGO_MANIFEST_DIR") else {
         eprintln!("error: CARGO_MANIFEST_DIR is not set");
         return ExitCode::FAILURE;
     };
-    let corpus = PathBuf::from(manifest).join("../../../shared/wsdl-corpus");
+    // WSCLIENT_CORPUS_DIR points at a corpus elsewhere.
+    let corpus = std::env::var_os("WSCLIENT_CORPUS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(manifest).join("../../../shared/wsdl-corpus"));
     println!("cargo:rerun-if-changed={}", corpus.display());
     if !corpus.is_dir() {
         if std::env::var("WSCLIENT_CORPUS").as_deref() == Ok("required") {

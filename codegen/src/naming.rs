@@ -12,11 +12,30 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
-/// Keeps ASCII letters, digits and `_`; everything else becomes a word break.
+/// Keeps ASCII letters, digits and `_`; everything else becomes a word break. A character that
+/// .NET escaped into an XML name as `_xHHHH_` (`WSF_x0020_Schedule` for `WSF Schedule`) counts
+/// as that character.
 fn ascii_words(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while !rest.is_empty() {
+        let escaped = rest
+            .strip_prefix("_x")
+            .filter(|r| r.len() >= 5 && r.as_bytes()[4] == b'_')
+            .and_then(|r| u32::from_str_radix(&r[..4], 16).ok())
+            .and_then(char::from_u32);
+        if let Some(c) = escaped {
+            out.push(if c.is_ascii_alphanumeric() { c } else { '_' });
+            rest = &rest[7..];
+            continue;
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(if c.is_ascii_alphanumeric() { c } else { '_' });
+        }
+        rest = chars.as_str();
+    }
+    out
 }
 
 /// A type or variant name (`UpperCamelCase`), valid but not yet made unique.
@@ -133,5 +152,15 @@ mod tests {
         }
         assert_eq!(field_name("r_"), "r");
         assert_eq!(field_name("2fa"), "_2fa");
+    }
+
+    #[test]
+    fn dotnet_escapes_in_xml_names_are_word_breaks() {
+        assert_eq!(type_name("WSF_x0020_ScheduleSoap"), "WsfScheduleSoap");
+        assert_eq!(field_name("Unit_x0020_Price"), "unit_price");
+        assert_eq!(field_name("Price_x0028_USD_x0029_"), "price_usd");
+        // Not an escape: kept as written.
+        assert_eq!(type_name("max_xyz_"), "MaxXyz");
+        assert_eq!(type_name("a_x12_"), "AX12");
     }
 }

@@ -63,12 +63,12 @@ async fn ferry_sends_its_access_header_over_soap_12() {
         r#"<GetRouteDetailResult><RouteID>9</RouteID><RouteAbbrev>ana-sj</RouteAbbrev>"#,
         r#"<RegionID>1</RegionID><VesselWatchID>8</VesselWatchID>"#,
         r#"<ReservationFlag>true</ReservationFlag><InternationalFlag>false</InternationalFlag>"#,
-        r#"<PassengerOnlyFlag>false</PassengerOnlyFlag><CrossingTime xsi:nil="true"/>"#,
+        r#"<PassengerOnlyFlag>false</PassengerOnlyFlag><CrossingTime>35</CrossingTime>"#,
         r#"</GetRouteDetailResult></GetRouteDetailResponse>"#,
         r#"</soap12:Body></soap12:Envelope>"#
     );
     let (url, server) = serve_once("application/soap+xml; charset=utf-8", answer).await;
-    let client = ferry::WsfX0020ScheduleSoap12::new(SoapClient::builder(&url).build().unwrap());
+    let client = ferry::WsfScheduleSoap12::new(SoapClient::builder(&url).build().unwrap());
     let response = client
         .get_route_detail(
             &ferry::GetRouteDetail {
@@ -89,6 +89,7 @@ async fn ferry_sends_its_access_header_over_soap_12() {
         (9, Some("ana-sj"))
     );
     assert!(route.reservation_flag);
+    assert_eq!(route.crossing_time.as_deref(), Some("35"));
 
     let request = server.await.unwrap();
     assert!(
