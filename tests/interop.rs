@@ -16,8 +16,9 @@
 //!   let through are the ones canonicalization removes on purpose, described in `envelopes.py`:
 //!   the choice of prefixes and namespace declarations that nothing uses (the ASP.NET-style `xsi`
 //!   and `xsd` we declare on the `Envelope`).
-//! - `zeep_calls_our_simulator`: the server side checked by a third-party client. Not written
-//!   yet: the simulator does not exist (see that test).
+//! - `zeep_calls_our_simulator`: the server side checked by a third-party client: zeep calls
+//!   the project's simulator on 127.0.0.1 through each WSDL and port, with the seeded demo data,
+//!   and what zeep reads back must be what the simulator's rules give (see that test).
 //!
 //! The third-party stacks are installed by `.ci/run` (pinned in `interop/node/package-lock.json`
 //! and `interop/python/requirements.txt`): `npm ci` in `interop/node`, and a virtualenv in
@@ -556,29 +557,404 @@ fn archer_access_control_envelopes_match_zeep() {
     );
 }
 
-/// The project's simulator, called by zeep as a client for every operation of every cached
-/// WSDL, so that the server side is checked by a third party too.
+/// The project's simulator (`wsclient::simulator`, on 127.0.0.1), called by zeep as a client
+/// through each cached WSDL and both its ports (SOAP 1.1 and 1.2), so that the server side is
+/// checked by a third party too. Each call runs `envelopes.py call ENDPOINT WSDL SERVICE PORT
+/// OPERATION ARGS_JSON`, which prints zeep's reading of the answer (or of the fault) as JSON;
+/// the test checks it against the simulator's rules and its seeded demo organisation:
 ///
-/// NOT WRITTEN YET: the simulator does not exist. When it does, this test:
-/// 1. starts the simulator on 127.0.0.1 for each of `rescue_api()`, `archer_general()` and
-///    `archer_access_control()`, answering each operation with `case.reply`;
-/// 2. for every case and both ports, runs
-///    `envelopes.py call ENDPOINT WSDL SERVICE PORT OPERATION ARGS_JSON` (already written: it
-///    calls with zeep and prints zeep's reading of the answer as JSON, or the fault);
-/// 3. checks that the simulator received `case.args` and that zeep read `case.reply` (zeep
-///    lists the optional elements that were left out as `null`: drop those first), and that a
-///    fault the simulator sends reaches zeep as a `zeep.exceptions.Fault` with its code and text.
+/// - Rescue (`API.asmx`): `requestAuthCode` (a new authcode; `requestAuthCode_Invalid` for a
+///   wrong password), then with that authcode `getGroup` (group 337364 as seeded),
+///   `setGroup_v2` (`setGroup_OK`; `setGroup_InvalidParam_Node` for a technician's node;
+///   `setGroup_Invalid_SecretAuthCode` for an unknown authcode), `transferSession` (session
+///   12345678 to technician 337366), `getSession_V3` (the session listed with the technician,
+///   transferred but not picked up), `cancelAction` (undoes the transfer) and `getSession_V3`
+///   again (the session waits in channel 337380). The Rescue simulator answers every request
+///   zeep can send with a result code, never a fault, so there is no Rescue fault to check.
+/// - Archer (`general.asmx`, `accesscontrol.asmx`): `CreateUserSessionFromInstance` (a
+///   32-character token for the demo user on instance `Demo`; a fault for a wrong password),
+///   then with that token `GetGroups`, `LookupGroup`, `UpdateGroup` (renamed, looked up under
+///   the new name, renamed back), then `TerminateSession` (1), after which the token gives the
+///   fault `Invalid session token`, as an unknown token does.
 ///
-/// The `call` helper was tried by hand against `interop/node/server.js` (both ports, an answer
-/// with an array of complex values, and a fault in each version).
+/// Every call that ends in a change is undone, so both ports start from the seeded state.
 #[test]
-#[ignore = "waits for the simulator, which does not exist yet (see this test's comment)"]
 fn zeep_calls_our_simulator() {
-    loud(
-        "zeep_calls_our_simulator",
-        "NOT WRITTEN YET: the simulator does not exist; see this test's comment for the plan",
+    use wsclient::simulator::{seed, Simulator};
+
+    let test = "zeep_calls_our_simulator";
+    let Some(python) = zeep_python(test) else {
+        return;
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    // The server runs on the runtime's worker threads while this thread waits for zeep.
+    let sim = runtime
+        .block_on(Simulator::new().start("127.0.0.1:0".parse().expect("an address")))
+        .expect("the simulator starts");
+    let call = |endpoint: &str, wsdl: &str, service: &str, port: &str, op: &str, args: Value| {
+        zeep_call(&python, endpoint, wsdl, service, port, op, &args)
+    };
+
+    let rescue = sim.rescue_url();
+    let rescue_wsdl = "wsdl/logmein-rescue/API.asmx.wsdl";
+    for port in ["APISoap", "APISoap12"] {
+        let call = |op: &str, args: Value| call(&rescue, rescue_wsdl, "API", port, op, args);
+        let result = |op: &str, args: Value| -> Value {
+            match call(op, args) {
+                Ok(result) => result,
+                Err(fault) => panic!("{op} ({port}): a fault from the simulator: {fault}"),
+            }
+        };
+
+        let wrong = result(
+            "requestAuthCode",
+            json!({ "sEmail": seed::ADMIN_EMAIL, "sPassword": "not the password" }),
+        );
+        assert_eq!(
+            wrong,
+            json!({ "requestAuthCodeResult": "requestAuthCode_Invalid", "sAuthCode": null }),
+            "requestAuthCode with a wrong password ({port})"
+        );
+        let got = result(
+            "requestAuthCode",
+            json!({ "sEmail": seed::ADMIN_EMAIL, "sPassword": seed::ADMIN_PASSWORD }),
+        );
+        assert_eq!(
+            got["requestAuthCodeResult"], "requestAuthCode_OK",
+            "requestAuthCode ({port}): {got}"
+        );
+        let auth = got["sAuthCode"]
+            .as_str()
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| panic!("requestAuthCode ({port}): no authcode in {got}"))
+            .to_owned();
+
+        let group = result("getGroup", json!({ "iNodeID": 337364, "sAuthCode": auth }));
+        assert_eq!(
+            group["getGroupResult"], "getGroup_OK",
+            "getGroup ({port}): {group}"
+        );
+        let o = &group["oGroup"];
+        assert_eq!(
+            (
+                &o["iNodeID"],
+                &o["sName"],
+                &o["eType"],
+                &o["eStatus"],
+                &o["iStandardConcurrentLimit"],
+                &o["iMobileConcurrentLimit"],
+            ),
+            (
+                &json!(337364),
+                &json!("TechGroup"),
+                &json!("TechnicianGroup"),
+                &json!("Enabled"),
+                &json!(10),
+                &json!(10),
+            ),
+            "getGroup ({port}): {group}"
+        );
+        let permissions = &o["aPermissions"]["NODE_PERMISSIONS"];
+        for p in ["RemoteControl", "RemoteView"] {
+            assert!(
+                permissions
+                    .as_array()
+                    .is_some_and(|a| a.contains(&json!(p))),
+                "getGroup ({port}): {p} among the permissions: {group}"
+            );
+        }
+
+        let set_group = |node: i32, auth: &str| {
+            result(
+                "setGroup_v2",
+                json!({
+                    "iNodeID": node,
+                    "sName": "TechGroup",
+                    "eNodeStatus": "Enabled",
+                    "iStandardConcurrentLimit": 10,
+                    "iMobileConcurrentLimit": 10,
+                    "iRPATConcurrentLimit": 5,
+                    "sAuthCode": auth,
+                }),
+            )
+        };
+        for (node, code, why) in [
+            (337364, "setGroup_OK", "valid values"),
+            (337366, "setGroup_InvalidParam_Node", "a technician's node"),
+        ] {
+            assert_eq!(
+                set_group(node, &auth),
+                json!(code),
+                "setGroup_v2 with {why} ({port})"
+            );
+        }
+        assert_eq!(
+            set_group(337364, "NotAnAuthCode"),
+            json!("setGroup_Invalid_SecretAuthCode"),
+            "setGroup_v2 with an unknown authcode ({port})"
+        );
+
+        assert_eq!(
+            result(
+                "transferSession",
+                json!({
+                    "iSessionID": 12345678,
+                    "iNodeID": 337366,
+                    "eNodeRef": "NODE",
+                    "sComment": "Escalating",
+                    "sAuthCode": auth,
+                }),
+            ),
+            json!("transferSessionRet_OK"),
+            "transferSession ({port})"
+        );
+        let session = |node: i32, node_ref: &str| -> Value {
+            let answer = result(
+                "getSession_V3",
+                json!({ "iNodeID": node, "eNodeRef": node_ref, "sAuthCode": auth }),
+            );
+            assert_eq!(
+                answer["getSession_V3Result"], "getSession_OK",
+                "getSession_V3 of {node} ({port}): {answer}"
+            );
+            answer["aSessions"]["SESSION_V3"]
+                .as_array()
+                .and_then(|s| s.iter().find(|s| s["iID"] == json!(12345678)))
+                .unwrap_or_else(|| {
+                    panic!("getSession_V3 of {node} ({port}): session 12345678 not in {answer}")
+                })
+                .clone()
+        };
+        let transferred = session(337366, "NODE");
+        assert_eq!(
+            (&transferred["bStatus"], &transferred["sTransferredComment"]),
+            (
+                &json!("SESSION_TRANSFERINGBUTNOTPICKEDUP"),
+                &json!("Escalating")
+            ),
+            "getSession_V3 after the transfer ({port}): {transferred}"
+        );
+        assert_eq!(
+            result(
+                "cancelAction",
+                json!({ "iSession": 12345678, "sAuthCode": auth }),
+            ),
+            json!("cancelActionRet_OK"),
+            "cancelAction ({port})"
+        );
+        let waiting = session(337380, "CHANNEL");
+        assert_eq!(
+            waiting["bStatus"], "SESSION_WAITING",
+            "getSession_V3 after cancelAction ({port}): {waiting}"
+        );
+    }
+
+    let general = format!("{}/ws/general.asmx", sim.archer_base_url());
+    let access = format!("{}/ws/accesscontrol.asmx", sim.archer_base_url());
+    for (general_port, access_port) in [
+        ("generalSoap", "accesscontrolSoap"),
+        ("generalSoap12", "accesscontrolSoap12"),
+    ] {
+        let general = |op: &str, args: Value| {
+            call(
+                &general,
+                "wsdl/archer/general.asmx.wsdl",
+                "general",
+                general_port,
+                op,
+                args,
+            )
+        };
+        let access = |op: &str, args: Value| {
+            call(
+                &access,
+                "wsdl/archer/accesscontrol.asmx.wsdl",
+                "accesscontrol",
+                access_port,
+                op,
+                args,
+            )
+        };
+        let ok = |op: &str, answer: Result<Value, Value>| -> Value {
+            answer.unwrap_or_else(|fault| panic!("{op} ({general_port}): a fault: {fault}"))
+        };
+        // ASP.NET's fault for an exception thrown in a web method, as the simulator writes it.
+        let assert_fault = |what: &str, answer: Result<Value, Value>, message: &str| {
+            let fault = match answer {
+                Err(fault) => fault,
+                Ok(result) => panic!("{what} ({general_port}): no fault but {result}"),
+            };
+            assert_eq!(
+                fault["message"],
+                json!(format!(
+                    "Server was unable to process request. ---> {message}"
+                )),
+                "{what} ({general_port}): {fault}"
+            );
+            // `Server` in SOAP 1.1, `Receiver` in SOAP 1.2 (zeep gives the prefixed name).
+            let code = fault["code"].as_str().unwrap_or_default();
+            let expected = if general_port.ends_with("12") {
+                ":Receiver"
+            } else {
+                ":Server"
+            };
+            assert!(
+                code.ends_with(expected),
+                "{what} ({general_port}): the fault's code: {fault}"
+            );
+        };
+
+        let login = |password: &str| {
+            general(
+                "CreateUserSessionFromInstance",
+                json!({
+                    "userName": seed::ARCHER_USER,
+                    "instanceName": "Demo",
+                    "password": password,
+                }),
+            )
+        };
+        assert_fault(
+            "CreateUserSessionFromInstance with a wrong password",
+            login("not the password"),
+            "Invalid user name, password or instance.",
+        );
+        let session = ok(
+            "CreateUserSessionFromInstance",
+            login(seed::ARCHER_PASSWORD),
+        );
+        let token = session
+            .as_str()
+            .unwrap_or_else(|| panic!("CreateUserSessionFromInstance ({general_port}): {session}"))
+            .to_owned();
+        assert_eq!(
+            token.chars().count(),
+            32,
+            "the token's length ({general_port})"
+        );
+        assert_ne!(
+            token,
+            seed::ARCHER_DEMO_TOKEN,
+            "a new token ({general_port})"
+        );
+
+        let groups = ok(
+            "GetGroups",
+            access("GetGroups", json!({ "sessionToken": token })),
+        );
+        let groups = groups.as_str().unwrap_or_default().to_owned();
+        for name in [
+            "Everyone",
+            "Administrators",
+            "Risk Managers",
+            "Risk Analysts",
+        ] {
+            assert!(
+                groups.contains(&format!(">{name}<")),
+                "GetGroups ({access_port}): {name} in {groups}"
+            );
+        }
+        let lookup = |keyword: &str| -> String {
+            let answer = ok(
+                "LookupGroup",
+                access(
+                    "LookupGroup",
+                    json!({ "sessionToken": token, "keyword": keyword }),
+                ),
+            );
+            answer.as_str().unwrap_or_default().to_owned()
+        };
+        let found = lookup("risk analysts");
+        assert!(
+            found.contains(">4<") && found.contains(">Risk Analysts<") && !found.contains(">3<"),
+            "LookupGroup ({access_port}): group 4 alone in {found}"
+        );
+        let rename = |name: &str| {
+            ok(
+                "UpdateGroup",
+                access(
+                    "UpdateGroup",
+                    json!({ "sessionToken": token, "groupId": 4, "groupName": name }),
+                ),
+            )
+        };
+        assert_eq!(
+            rename("Risk Analysts & <EMEA>"),
+            json!(1),
+            "UpdateGroup ({access_port})"
+        );
+        let renamed = lookup("Risk Analysts & <EMEA>");
+        assert!(
+            renamed.contains(">4<") && renamed.contains("Risk Analysts &amp; &lt;EMEA&gt;"),
+            "LookupGroup after UpdateGroup ({access_port}): {renamed}"
+        );
+        assert_eq!(
+            rename("Risk Analysts"),
+            json!(1),
+            "UpdateGroup back ({access_port})"
+        );
+
+        assert_eq!(
+            ok(
+                "TerminateSession",
+                general("TerminateSession", json!({ "sessionToken": token })),
+            ),
+            json!(1),
+            "TerminateSession ({general_port})"
+        );
+        assert_fault(
+            "GetGroups with the terminated token",
+            access("GetGroups", json!({ "sessionToken": token })),
+            "Invalid session token",
+        );
+        assert_fault(
+            "LookupGroup with an unknown token",
+            access(
+                "LookupGroup",
+                json!({ "sessionToken": "NotAToken", "keyword": "Everyone" }),
+            ),
+            "Invalid session token",
+        );
+    }
+
+    runtime.block_on(sim.shutdown());
+}
+
+/// Runs `envelopes.py call`: zeep calls `operation` at `endpoint` through the port `port` of
+/// `wsdl` (relative to the crate's root). `Ok`: what zeep read from the answer; `Err`: the
+/// fault zeep raised (`code` and `message`). zeep gives an output with one element as that
+/// element's value, and one with several as an object of them (absent ones as `null`).
+fn zeep_call(
+    python: &Path,
+    endpoint: &str,
+    wsdl: &str,
+    service: &str,
+    port: &str,
+    operation: &str,
+    args: &Value,
+) -> Result<Value, Value> {
+    let output = Command::new(python)
+        .arg(root().join("interop/python/envelopes.py"))
+        .arg("call")
+        .arg(endpoint)
+        .arg(root().join(wsdl))
+        .args([service, port, operation, &args.to_string()])
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs python");
+    assert!(
+        output.status.success(),
+        "envelopes.py call {operation} ({port}) failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
     );
-    panic!("zeep_calls_our_simulator is a placeholder until the simulator exists");
+    let answer: Value =
+        serde_json::from_slice(&output.stdout).expect("JSON from envelopes.py call");
+    match (answer.get("result"), answer.get("fault")) {
+        (Some(result), None) => Ok(result.clone()),
+        (None, Some(fault)) => Err(fault.clone()),
+        _ => panic!("envelopes.py call {operation} ({port}): {answer}"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
