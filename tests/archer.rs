@@ -6,10 +6,11 @@
 mod support;
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use support::{body_child, envelope_ns, escape, RecordedRequest, TestResponse, TestServer};
+use support::{
+    body_child, envelope_ns, escape, LogCapture, RecordedRequest, TestResponse, TestServer,
+};
 use wsclient::archer::{general, ArcherClient, ArcherError};
 use wsclient::secret::Secret;
 use wsclient::soap::SoapVersion;
@@ -813,23 +814,9 @@ async fn a_wrong_base_url_gives_an_http_error_not_a_fault() {
 // ---------------------------------------------------------------------------------------------
 // Secrets
 
-/// A `tracing` writer that keeps everything written to it.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn the_token_and_password_stay_out_of_debug_output_and_logs() {
-    let logs = Captured::default();
+    let logs = LogCapture::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)

@@ -4,11 +4,10 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use base64::Engine as _;
-use support::{RecordedRequest, TestResponse, TestServer};
+use support::{LogCapture, RecordedRequest, TestResponse, TestServer};
 use wsclient::commvault::{api, CommvaultClient, CommvaultError, LoginOptions};
 use wsclient::secret::Secret;
 use wsclient::Error;
@@ -705,26 +704,13 @@ async fn bad_base_urls_are_refused() {
 // ---------------------------------------------------------------------------------------------
 // Secrets
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The log output of every test in this file, at every level. The subscriber is global and
 /// installed by whichever test starts first (each test calls this before anything else), so that
 /// no log call site is reached, and its interest cached, before the subscriber exists.
-fn init_logs() -> &'static Capture {
-    static LOGS: OnceLock<Capture> = OnceLock::new();
+fn init_logs() -> &'static LogCapture {
+    static LOGS: OnceLock<LogCapture> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let capture = Capture::default();
+        let capture = LogCapture::default();
         let writer = capture.clone();
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)

@@ -6,11 +6,12 @@
 
 mod support;
 
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
-use support::{body_child, escape, find_text, RecordedRequest, TestResponse, TestServer};
+use support::{
+    body_child, escape, find_text, LogCapture, RecordedRequest, TestResponse, TestServer,
+};
 use tracing::subscriber::DefaultGuard;
 use wsclient::archer::{general, ArcherClient};
 use wsclient::commvault::{api as cv, CommvaultClient, LoginOptions};
@@ -21,34 +22,15 @@ use wsclient::soap::SoapVersion;
 // ---------------------------------------------------------------------------------------------
 // Capturing everything
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
 /// Captures, on this thread, every event and span at TRACE (with span fields on each line),
 /// and the `log` records that libraries underneath write.
-fn capture_logs() -> (Capture, DefaultGuard) {
+fn capture_logs() -> (LogCapture, DefaultGuard) {
     support::trace_everything_globally();
     static LOG_BRIDGE: std::sync::Once = std::sync::Once::new();
     LOG_BRIDGE.call_once(|| {
         let _ = tracing_log::LogTracer::init();
     });
-    let capture = Capture::default();
+    let capture = LogCapture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)

@@ -3,13 +3,11 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use support::{
-    body_child, envelope_ns, header_children, RecordedRequest, TestResponse, TestServer, SOAP11_NS,
-    SOAP12_NS,
+    body_child, envelope_ns, header_children, LogCapture, RecordedRequest, TestResponse,
+    TestServer, SOAP11_NS, SOAP12_NS,
 };
 use wsclient::soap::{Operation, SoapClient, SoapVersion};
 use wsclient::xml::{Field, FromXml, ReadError, Start, ToXml, WriteError, XmlReader, XmlWriter};
@@ -759,22 +757,9 @@ async fn async_handlers_and_concurrent_calls_from_many_tasks() {
     assert_eq!(server.request_count(), 16);
 }
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn logs_name_the_operation_but_never_the_bodies() {
-    let capture = Capture::default();
+    let capture = LogCapture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)

@@ -461,33 +461,11 @@ fn log_failure(e: &Error) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rest::http::is_xml_media_type;
 
     #[test]
     fn client_is_shareable_across_tasks() {
         fn check<T: Clone + Send + Sync + 'static>() {}
         check::<SoapClient>();
-    }
-
-    #[test]
-    fn recognises_xml_media_types() {
-        for ct in [
-            "text/xml",
-            "text/xml; charset=utf-8",
-            "Application/SOAP+XML; charset=utf-8; action=\"x\"",
-            "application/xml",
-            "application/atom+xml",
-        ] {
-            assert!(is_xml_media_type(ct), "{ct}");
-        }
-        for ct in [
-            "text/html; charset=utf-8",
-            "application/json",
-            "text/plain",
-            "",
-        ] {
-            assert!(!is_xml_media_type(ct), "{ct}");
-        }
     }
 
     #[test]

@@ -570,6 +570,28 @@ pub fn find_text(xml: impl AsRef<[u8]>, local: &str) -> Option<String> {
         .map(|n| summary(n).2)
 }
 
+/// A `tracing` writer that keeps everything written to it; clones share the buffer. Pass
+/// `move || capture.clone()` to `tracing_subscriber::fmt().with_writer(..)`.
+#[derive(Clone, Default)]
+pub struct LogCapture(pub Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogCapture {
+    /// Everything written so far, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
 /// Installs, once per test binary, a global subscriber that wants every event and writes them
 /// nowhere. Tests that capture logs with a scoped subscriber (`set_default`) call this first:
 /// with a global subscriber interested in everything, no event callsite can be cached as
