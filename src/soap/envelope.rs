@@ -105,7 +105,7 @@ pub(crate) fn read_decoded<T: FromXml>(
         });
     }
     let value = T::from_xml(&mut env.reader, &first)?;
-    env.close(&describe(expected))?;
+    env.close(expected)?;
     Ok(value)
 }
 
@@ -241,10 +241,10 @@ impl<'a> Envelope<'a> {
 
     /// After the one expected element: nothing else in the `Body`, then the end of the
     /// envelope.
-    fn close(&mut self, expected: &str) -> Result<(), Error> {
+    fn close(&mut self, expected: Field) -> Result<(), Error> {
         if let Some(extra) = self.reader.next_element(&self.body)? {
             return Err(Error::UnexpectedElement {
-                expected: format!("nothing after {expected} in the SOAP Body"),
+                expected: format!("nothing after {} in the SOAP Body", describe(expected)),
                 found: self.reader.name_of(&extra),
             });
         }

@@ -13,6 +13,7 @@
 //! characters XML 1.0 does not allow). The reader behaves the same whether or not quick-xml's
 //! `encoding` feature is enabled.
 
+mod namespaces;
 mod read;
 mod value;
 mod write;

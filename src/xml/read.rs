@@ -3,16 +3,16 @@
 use std::borrow::Cow;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{Namespace, ResolveResult};
-use quick_xml::NsReader;
+use quick_xml::Reader;
 
+use super::namespaces::{Namespaces, Resolved};
 use super::{SimpleValue, ValueError, XSI_NS};
 
 /// The deepest element nesting the reader accepts, unless configured otherwise.
 pub const DEFAULT_MAX_DEPTH: usize = 256;
 
-/// The deepest nesting [`XmlReader::with_max_depth`] can allow: quick-xml counts namespace
-/// scopes in 16 bits, so the limit must stay below 65,536 levels, in skipped content too.
+/// The deepest nesting [`XmlReader::with_max_depth`] can allow, in skipped content too: a bound
+/// on the memory a hostile document can make the reader hold for open elements.
 pub const MAX_DEPTH_LIMIT: usize = 65_000;
 
 /// A document could not be read into the expected value.
@@ -135,7 +135,13 @@ impl<'a> Start<'a> {
 
     /// The element's local name.
     pub fn local_name(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(self.tag.local_name().into_inner())
+        String::from_utf8_lossy(self.local_name_bytes())
+    }
+
+    /// The element's local name as the bytes of the document, for a `match` on it (followed
+    /// by [`XmlReader::in_namespace`], which tells whether it is in the expected namespace).
+    pub fn local_name_bytes(&self) -> &[u8] {
+        self.tag.local_name().into_inner()
     }
 
     /// Whether the element was written as `<name/>`.
@@ -146,13 +152,17 @@ impl<'a> Start<'a> {
 
 /// A pull reader over an XML document held in memory.
 pub struct XmlReader<'a> {
-    inner: NsReader<&'a [u8]>,
+    inner: Reader<&'a [u8]>,
+    /// The namespace declarations in scope, and how many elements are open.
+    ns: Namespaces<'a>,
+    /// The last event was an empty element or an end tag: the element's namespace scope closes
+    /// before the next event (so that a QName in its text can still be resolved).
+    close_pending: bool,
     /// The text quick-xml reads (the input without its byte order mark); offsets of events
     /// index into it.
-    input: &'a [u8],
+    input: &'a str,
     /// How many bytes of the caller's input come before `input` (the byte order mark).
     base: u64,
-    depth: usize,
     max_depth: usize,
     /// Why the document was refused before reading began; reported by `root`.
     refused: Option<ReadError>,
@@ -162,7 +172,7 @@ impl std::fmt::Debug for XmlReader<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("XmlReader")
             .field("position", &self.position())
-            .field("depth", &self.depth)
+            .field("depth", &self.ns.level())
             .finish()
     }
 }
@@ -174,21 +184,10 @@ fn malformed(position: u64, e: impl std::fmt::Display) -> ReadError {
     }
 }
 
-fn ns_matches(resolved: &ResolveResult<'_>, expected: Option<&str>) -> bool {
-    match (resolved, expected) {
-        (ResolveResult::Bound(Namespace(ns)), Some(e)) => *ns == e.as_bytes(),
-        (ResolveResult::Unbound, None) => true,
-        (ResolveResult::Bound(Namespace(ns)), None) => ns.is_empty(),
-        _ => false,
-    }
-}
-
-fn describe(resolved: &ResolveResult<'_>, local: &[u8]) -> String {
+fn describe(resolved: Resolved<'_>, local: &[u8]) -> String {
     let local = String::from_utf8_lossy(local);
     match resolved {
-        ResolveResult::Bound(Namespace(ns)) if !ns.is_empty() => {
-            format!("{{{}}}{local}", String::from_utf8_lossy(ns))
-        }
+        Resolved::Bound(ns) => format!("{{{}}}{local}", String::from_utf8_lossy(ns)),
         _ => local.into_owned(),
     }
 }
@@ -251,7 +250,11 @@ pub fn decode_document(bytes: &[u8]) -> Result<Cow<'_, str>, ReadError> {
     };
     // The declaration first: a document in another encoding is rarely valid UTF-8, and the
     // encoding it names says more than the first byte that does not fit.
-    let declared = declaration(valid, base);
+    let declared = if declares_utf8(valid) {
+        Ok(None)
+    } else {
+        declaration(valid, base)
+    };
     if let Ok(Some((Some(encoding), _))) = &declared {
         check_utf8_label(encoding)?;
     }
@@ -391,6 +394,28 @@ fn check_text(text: &str, base: usize) -> Result<(), ReadError> {
     }
 }
 
+/// Whether `text` starts with the declaration nearly every service writes,
+/// `<?xml version="1.0" encoding="utf-8"?>` (either quote, any case of `utf-8`): recognised
+/// without a parser, which matters on small documents. The reader parses it again all the same.
+fn declares_utf8(text: &str) -> bool {
+    const COMMON: &[u8] = br#"<?xml version="1.0" encoding="utf-8"?>"#;
+    const ENCODING: std::ops::Range<usize> = 30..35;
+    let Some(head) = text.as_bytes().get(..COMMON.len()) else {
+        return false;
+    };
+    let quote = head[14];
+    (quote == b'"' || quote == b'\'')
+        && head
+            .iter()
+            .zip(COMMON)
+            .enumerate()
+            .all(|(i, (&h, &c))| match c {
+                b'"' => h == quote,
+                _ if ENCODING.contains(&i) => h.eq_ignore_ascii_case(&c),
+                _ => h == c,
+            })
+}
+
 /// The XML declaration at the very start of `text`, if there is one: the encoding it names
 /// (if any) and the byte offset just past it.
 fn declaration(text: &str, base: usize) -> Result<Option<(Option<String>, usize)>, ReadError> {
@@ -454,16 +479,17 @@ impl<'a> XmlReader<'a> {
     fn over(text: &'a str, base: usize, refused: Option<ReadError>) -> Self {
         // Reading from a `str` locks quick-xml to UTF-8, so that no XML declaration can switch
         // its decoder when its `encoding` feature is on.
-        let mut inner = NsReader::from_str(text);
+        let mut inner = Reader::from_str(text);
         let config = inner.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
         Self {
             inner,
-            input: text.as_bytes(),
+            ns: Namespaces::default(),
+            close_pending: false,
+            input: text,
             base: base as u64,
-            depth: 0,
             max_depth: DEFAULT_MAX_DEPTH,
             refused,
         }
@@ -481,28 +507,53 @@ impl<'a> XmlReader<'a> {
         self.base + self.inner.buffer_position()
     }
 
-    /// The next event, with the offset (in `input`) where it starts.
+    /// The next event, with the offset (in `input`) where it starts. Keeps the namespace
+    /// scopes and the nesting depth, for every caller.
     fn next_event(&mut self) -> Result<(u64, Event<'a>), ReadError> {
-        let pos = self.inner.buffer_position();
-        match self.inner.read_event() {
-            Ok(event) => Ok((pos, event)),
-            Err(e) => Err(malformed(self.base + pos, e)),
+        if self.close_pending {
+            self.close_pending = false;
+            self.ns.close();
         }
+        let pos = self.inner.buffer_position();
+        let event = self
+            .inner
+            .read_event()
+            .map_err(|e| malformed(self.base + pos, e))?;
+        match &event {
+            Event::Start(tag) => {
+                self.open(tag, pos)?;
+                if self.ns.level() > self.max_depth {
+                    return Err(ReadError::TooDeep {
+                        limit: self.max_depth,
+                    });
+                }
+            }
+            Event::Empty(tag) => {
+                self.open(tag, pos)?;
+                self.close_pending = true;
+            }
+            Event::End(_) => self.close_pending = true,
+            _ => {}
+        }
+        Ok((pos, event))
+    }
+
+    /// Opens the namespace scope of the start tag `tag`, read at `pos`.
+    fn open(&mut self, tag: &BytesStart<'a>, pos: u64) -> Result<(), ReadError> {
+        let attributes = &tag[tag.name().as_ref().len()..];
+        // The tag borrows `input`; the same bytes, with `input`'s lifetime.
+        let from = (attributes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        let Some(attributes) = self.input.get(from..from.wrapping_add(attributes.len())) else {
+            return Err(self.malformed_at(pos, "a start tag outside the document"));
+        };
+        self.ns
+            .open(attributes)
+            .map_err(|e| malformed(self.base + pos, e.0))
     }
 
     /// A [`ReadError::Malformed`] at offset `pos` of `input`.
     fn malformed_at(&self, pos: u64, e: impl std::fmt::Display) -> ReadError {
         malformed(self.base + pos, e)
-    }
-
-    fn enter(&mut self) -> Result<(), ReadError> {
-        self.depth += 1;
-        if self.depth > self.max_depth {
-            return Err(ReadError::TooDeep {
-                limit: self.max_depth,
-            });
-        }
-        Ok(())
     }
 
     /// Reads up to the document's root element and returns its start tag.
@@ -514,7 +565,6 @@ impl<'a> XmlReader<'a> {
             let (pos, event) = self.next_event()?;
             match event {
                 Event::Start(tag) => {
-                    self.enter()?;
                     return Ok(Start {
                         tag,
                         empty: false,
@@ -528,17 +578,10 @@ impl<'a> XmlReader<'a> {
                         offset: pos,
                     })
                 }
-                Event::Decl(decl) => {
-                    if pos != 0 {
-                        return Err(self.malformed_at(pos, DECLARATION_INSIDE));
-                    }
-                    // `decode_document` checked it already; this keeps the reader safe on its
-                    // own.
-                    if let Some(enc) = decl.encoding() {
-                        let enc = enc.map_err(|e| self.malformed_at(pos, e))?;
-                        check_utf8_label(&String::from_utf8_lossy(&enc))?;
-                    }
-                }
+                // Its encoding was checked by `decode_document`, through which every reader's
+                // text has gone.
+                Event::Decl(_) if pos == 0 => {}
+                Event::Decl(_) => return Err(self.malformed_at(pos, DECLARATION_INSIDE)),
                 Event::DocType(_) => return Err(ReadError::DoctypeForbidden),
                 Event::Eof => {
                     return Err(ReadError::UnexpectedEof {
@@ -557,16 +600,24 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Whether `start` is the element `{ns}name`.
+    /// Whether `start` is the element `{ns}name`. Call it before reading further: it
+    /// resolves the prefix against the declarations in scope.
     pub fn is(&self, start: &Start<'_>, ns: Option<&str>, name: &str) -> bool {
-        let (resolved, local) = self.inner.resolve_element(start.tag.name());
-        local.as_ref() == name.as_bytes() && ns_matches(&resolved, ns)
+        let (resolved, local) = self.ns.element(start.tag.name().into_inner());
+        local == name.as_bytes() && resolved.is(ns)
+    }
+
+    /// Whether the element `start`, just read, is in the namespace `ns` (`None`: in no
+    /// namespace). Generated readers `match` on [`Start::local_name_bytes`] and check the
+    /// namespace with this.
+    pub fn in_namespace(&self, start: &Start<'_>, ns: Option<&str>) -> bool {
+        self.ns.element(start.tag.name().into_inner()).0.is(ns)
     }
 
     /// The element's name as `{namespace}local`, for messages.
     pub fn name_of(&self, start: &Start<'_>) -> String {
-        let (resolved, local) = self.inner.resolve_element(start.tag.name());
-        describe(&resolved, local.as_ref())
+        let (resolved, local) = self.ns.element(start.tag.name().into_inner());
+        describe(resolved, local)
     }
 
     /// The next child element of `parent`, whatever its name; `None` once `parent` ends.
@@ -579,7 +630,6 @@ impl<'a> XmlReader<'a> {
             let (pos, event) = self.next_event()?;
             match event {
                 Event::Start(tag) => {
-                    self.enter()?;
                     return Ok(Some(Start {
                         tag,
                         empty: false,
@@ -593,10 +643,7 @@ impl<'a> XmlReader<'a> {
                         offset: pos,
                     }))
                 }
-                Event::End(_) => {
-                    self.depth = self.depth.saturating_sub(1);
-                    return Ok(None);
-                }
+                Event::End(_) => return Ok(None),
                 Event::Eof => {
                     return Err(ReadError::UnexpectedEof {
                         element: parent.qualified_name(),
@@ -612,10 +659,10 @@ impl<'a> XmlReader<'a> {
 
     /// The index in `fields` of the element `start`, if it is one of them.
     pub fn field_index(&self, start: &Start<'_>, fields: &[Field]) -> Option<usize> {
-        let (resolved, local) = self.inner.resolve_element(start.tag.name());
+        let (resolved, local) = self.ns.element(start.tag.name().into_inner());
         fields
             .iter()
-            .position(|f| local.as_ref() == f.name.as_bytes() && ns_matches(&resolved, f.ns))
+            .position(|f| local == f.name.as_bytes() && resolved.is(f.ns))
     }
 
     /// The next child of `parent` that is one of `fields`, with its index in `fields`; other
@@ -628,17 +675,21 @@ impl<'a> XmlReader<'a> {
         while let Some(child) = self.next_element(parent)? {
             match self.field_index(&child, fields) {
                 Some(i) => return Ok(Some((i, child))),
-                None => {
-                    tracing::debug!(
-                        element = %self.name_of(&child),
-                        parent = %parent.qualified_name(),
-                        "skipping an element the schema does not describe"
-                    );
-                    self.skip(&child)?;
-                }
+                None => self.skip_unknown(parent, &child)?,
             }
         }
         Ok(None)
+    }
+
+    /// Skips the child element `child` of `parent`, which the schema does not describe (and
+    /// says so in a debug log).
+    pub fn skip_unknown(&mut self, parent: &Start<'_>, child: &Start<'_>) -> Result<(), ReadError> {
+        tracing::debug!(
+            element = %self.name_of(child),
+            parent = %parent.qualified_name(),
+            "skipping an element the schema does not describe"
+        );
+        self.skip(child)
     }
 
     /// Skips the rest of the element `start`, up to and including its end tag.
@@ -650,16 +701,8 @@ impl<'a> XmlReader<'a> {
         loop {
             let (pos, event) = self.next_event()?;
             match event {
-                Event::Start(_) => {
-                    depth += 1;
-                    // Skipped content counts towards the limit too: quick-xml's namespace
-                    // scopes cannot nest without bound.
-                    if self.depth + depth > self.max_depth {
-                        return Err(ReadError::TooDeep {
-                            limit: self.max_depth,
-                        });
-                    }
-                }
+                // Skipped content counts towards the depth limit too (in `next_event`).
+                Event::Start(_) => depth += 1,
                 Event::End(_) if depth == 0 => break,
                 Event::End(_) => depth -= 1,
                 Event::Eof => {
@@ -677,7 +720,6 @@ impl<'a> XmlReader<'a> {
                 | Event::Empty(_) => {}
             }
         }
-        self.depth = self.depth.saturating_sub(1);
         Ok(())
     }
 
@@ -724,7 +766,6 @@ impl<'a> XmlReader<'a> {
                 Event::Decl(_) => return Err(self.malformed_at(pos, DECLARATION_INSIDE)),
             }
         }
-        self.depth = self.depth.saturating_sub(1);
         Ok(text.unwrap_or(Cow::Borrowed("")))
     }
 
@@ -776,8 +817,8 @@ impl<'a> XmlReader<'a> {
             if key.as_ref().starts_with(b"xmlns") {
                 continue;
             }
-            let (resolved, local) = self.inner.resolve_attribute(key);
-            if local.as_ref() == name.as_bytes() && ns_matches(&resolved, ns) {
+            let (resolved, local) = self.ns.attribute(key.into_inner());
+            if local == name.as_bytes() && resolved.is(ns) {
                 let value = attr
                     .decode_and_unescape_value(self.inner.decoder())
                     .map_err(|e| match e {
@@ -826,19 +867,9 @@ impl<'a> XmlReader<'a> {
             return Ok(None);
         };
         let value = value.trim();
-        let (prefix, local) = match value.split_once(':') {
-            Some((p, l)) => (Some(p), l),
-            None => (None, value),
-        };
-        let qname = match prefix {
-            Some(p) => format!("{p}:x"),
-            None => "x".to_owned(),
-        };
-        let (resolved, _) = self
-            .inner
-            .resolve_element(quick_xml::name::QName(qname.as_bytes()));
-        let ns = match resolved {
-            ResolveResult::Bound(Namespace(ns)) => String::from_utf8_lossy(ns).into_owned(),
+        let (prefix, local) = value.split_once(':').unwrap_or(("", value));
+        let ns = match self.ns.prefix(prefix.as_bytes()) {
+            Resolved::Bound(ns) => String::from_utf8_lossy(ns).into_owned(),
             _ => String::new(),
         };
         Ok(Some((ns, local.to_owned())))
@@ -850,21 +881,9 @@ impl<'a> XmlReader<'a> {
     /// an unprefixed name where no default namespace is declared.
     pub fn resolve_qname(&self, value: &str) -> (Option<String>, String) {
         let value = value.trim();
-        let (prefix, local) = match value.split_once(':') {
-            Some((p, l)) => (Some(p), l),
-            None => (None, value),
-        };
-        let qname = match prefix {
-            Some(p) => format!("{p}:x"),
-            None => "x".to_owned(),
-        };
-        let (resolved, _) = self
-            .inner
-            .resolve_element(quick_xml::name::QName(qname.as_bytes()));
-        let ns = match resolved {
-            ResolveResult::Bound(Namespace(ns)) if !ns.is_empty() => {
-                Some(String::from_utf8_lossy(ns).into_owned())
-            }
+        let (prefix, local) = value.split_once(':').unwrap_or(("", value));
+        let ns = match self.ns.prefix(prefix.as_bytes()) {
+            Resolved::Bound(ns) => Some(String::from_utf8_lossy(ns).into_owned()),
             _ => None,
         };
         (ns, local.to_owned())
@@ -881,16 +900,8 @@ impl<'a> XmlReader<'a> {
         loop {
             let (pos, event) = self.next_event()?;
             match event {
-                Event::Start(_) => {
-                    depth += 1;
-                    // Skipped content counts towards the limit too: quick-xml's namespace
-                    // scopes cannot nest without bound.
-                    if self.depth + depth > self.max_depth {
-                        return Err(ReadError::TooDeep {
-                            limit: self.max_depth,
-                        });
-                    }
-                }
+                // Skipped content counts towards the depth limit too (in `next_event`).
+                Event::Start(_) => depth += 1,
                 Event::End(_) if depth == 0 => break,
                 Event::End(_) => depth -= 1,
                 Event::Eof => {
@@ -909,9 +920,8 @@ impl<'a> XmlReader<'a> {
             }
             end = self.inner.buffer_position() as usize;
         }
-        self.depth = self.depth.saturating_sub(1);
         let raw = self.input.get(begin..end).unwrap_or_default();
-        Ok(super::RawXml(String::from_utf8_lossy(raw).into_owned()))
+        Ok(super::RawXml(raw.to_owned()))
     }
 
     /// The whole element, start and end tags included, as raw markup (for `xs:any`), consuming
@@ -921,7 +931,7 @@ impl<'a> XmlReader<'a> {
         let begin = start.offset as usize;
         let end = self.inner.buffer_position() as usize;
         let raw = self.input.get(begin..end).unwrap_or_default();
-        Ok(super::RawXml(String::from_utf8_lossy(raw).into_owned()))
+        Ok(super::RawXml(raw.to_owned()))
     }
 
     /// Fails with [`ReadError::MissingElement`] when a required child was not found.
@@ -1117,6 +1127,29 @@ mod tests {
         // The reader refuses UTF-16 handed to it directly, with a typed error.
         let mut r = XmlReader::new(&bytes);
         assert!(matches!(r.root(), Err(ReadError::Invalid(m)) if m.contains("UTF-16")));
+    }
+
+    #[test]
+    fn the_common_declaration_is_recognised_without_a_parser() {
+        assert!(declares_utf8(
+            r#"<?xml version="1.0" encoding="utf-8"?><a/>"#
+        ));
+        assert!(declares_utf8("<?xml version='1.0' encoding='UTF-8'?><a/>"));
+        for other in [
+            r#"<?xml version="1.0" encoding="utf-8'?><a/>"#,
+            r#"<?xml version="1.0" encoding="utf-16"?><a/>"#,
+            r#"<?xml version="1.0" encoding="utf-8" standalone="yes"?><a/>"#,
+            r#"<?XML version="1.0" encoding="utf-8"?><a/>"#,
+            r#"<?xml version="1.0"?>"#,
+        ] {
+            assert!(!declares_utf8(other), "{other}");
+        }
+        // What the shortcut lets through is still parsed by the reader.
+        assert!(matches!(
+            read_a(br#"<?xml version="1.0" encoding="utf-8"?><r xmlns="urn:t"><a>x</a></r>"#),
+            Ok(text) if text == "x"
+        ));
+        assert!(read_a(br#"<?xml version='1.0" encoding="utf-8"?><r/>"#).is_err());
     }
 
     #[test]

@@ -46,27 +46,31 @@ fn is_secret(model: &Model<'_>, named_like_secret: bool, ty: &TypeRef) -> bool {
         && !matches!(ty, TypeRef::Def(d) if matches!(model.defs[*d].kind, DefKind::Enum { .. }))
 }
 
-/// One arm of the reader's `match` on the index of a child element in `FIELDS`.
+/// One arm of the reader's `match` on a child element's local name.
 struct Arm {
-    /// The element's namespace `const` and name.
-    key: String,
+    /// The element's namespace (the `const` that holds it, or `None`).
+    ns: TokenStream,
+    /// The element's local name.
+    xml: String,
     /// For a field that holds one element: the condition under which it is still empty.
     vacant: Option<TokenStream>,
     /// What to do with the element.
     body: TokenStream,
 }
 
-/// The arms, by index in `FIELDS`. `field_index` finds the first field of a name, so when
-/// several fields have the same element name (a group used twice, `<x/><y/><x/>`), that arm
-/// fills the first of them that is still empty, and the others get no arm of their own.
-fn merge_arms(arms: &[Arm]) -> Vec<(Literal, TokenStream)> {
+/// The arms of the `match` on a child's local name: `b"name" if <in the namespace> => body`.
+/// When several fields have the same element name (a group used twice, `<x/><y/><x/>`), one
+/// arm fills the first of them that is still empty, and the others get no arm of their own.
+/// Names that repeat in other namespaces get an arm each, told apart by their guards.
+fn merge_arms(arms: &[Arm]) -> Vec<TokenStream> {
+    let same = |a: &Arm, b: &Arm| a.xml == b.xml && a.ns.to_string() == b.ns.to_string();
     let mut out = Vec::new();
     for (i, arm) in arms.iter().enumerate() {
-        if arms[..i].iter().any(|a| a.key == arm.key) {
+        if arms[..i].iter().any(|a| same(a, arm)) {
             continue;
         }
         let mut body: Option<TokenStream> = None;
-        for a in arms[i..].iter().filter(|a| a.key == arm.key).rev() {
+        for a in arms[i..].iter().filter(|a| same(a, arm)).rev() {
             let this = &a.body;
             body = Some(match (&a.vacant, body) {
                 (Some(vacant), Some(rest)) => quote!(if #vacant { #this } else { #rest }),
@@ -75,7 +79,9 @@ fn merge_arms(arms: &[Arm]) -> Vec<(Literal, TokenStream)> {
             });
         }
         if let Some(body) = body {
-            out.push((Literal::usize_unsuffixed(i), body));
+            let name = Literal::byte_string(arm.xml.as_bytes());
+            let ns = &arm.ns;
+            out.push(quote!(#name if r.in_namespace(&child, #ns) => #body,));
         }
     }
     out
@@ -140,7 +146,6 @@ fn render_struct(
     let mut writes = Vec::new();
     let mut read_attrs = Vec::new();
     let mut locals = Vec::new();
-    let mut table = Vec::new();
     let mut arms = Vec::new();
     let mut inits = Vec::new();
     let mut has_any = false;
@@ -239,8 +244,6 @@ fn render_struct(
                     (Occurs::Many, false) => quote!(w.repeated(#ns, #xml, &self.#f)?;),
                     (Occurs::Many, true) => quote!(w.repeated_nillable(#ns, #xml, &self.#f)?;),
                 });
-                table.push(quote!(xml::Field::new(#ns, #xml)));
-                let key = format!("{ns} {xml}");
                 let read = if el.nillable {
                     quote!(r.read_nillable(&child)?)
                 } else {
@@ -251,7 +254,8 @@ fn render_struct(
                     Occurs::Many => {
                         locals.push(quote!(let mut #local = Vec::new();));
                         arms.push(Arm {
-                            key,
+                            ns: ns.clone(),
+                            xml: xml.clone(),
                             vacant: None,
                             body: quote!(#local.push(#read)),
                         });
@@ -260,7 +264,8 @@ fn render_struct(
                     Occurs::One | Occurs::Optional => {
                         locals.push(quote!(let mut #local = None;));
                         arms.push(Arm {
-                            key,
+                            ns: ns.clone(),
+                            xml: xml.clone(),
                             vacant: Some(quote!(#local.is_none())),
                             body: quote!(#local = Some(#read)),
                         });
@@ -325,8 +330,6 @@ fn render_struct(
                 for alt in alts {
                     let ns = ctx.ns(&alt.ns);
                     let xml = &alt.xml_name;
-                    table.push(quote!(xml::Field::new(#ns, #xml)));
-                    let key = format!("{ns} {xml}");
                     let variant = ident(&alt.variant);
                     let read = if alt.nillable {
                         quote!(r.read_nillable(&child)?)
@@ -354,7 +357,8 @@ fn render_struct(
                         }},
                     };
                     arms.push(Arm {
-                        key,
+                        ns: ns.clone(),
+                        xml: xml.clone(),
                         vacant: None,
                         body: arm,
                     });
@@ -416,13 +420,13 @@ fn render_struct(
             let value = r.read(start)?;
             Ok(Self { #(#inits),* })
         }
-    } else if table.is_empty() && !has_any {
+    } else if arms.is_empty() && !has_any {
         quote! {
             #(#read_attrs)*
             r.skip(start)?;
             Ok(Self { #(#inits),* })
         }
-    } else if has_any && table.is_empty() {
+    } else if has_any && arms.is_empty() {
         // Only open content: every child is kept as raw XML.
         quote! {
             #(#read_attrs)*
@@ -432,34 +436,21 @@ fn render_struct(
             }
             Ok(Self { #(#inits),* })
         }
-    } else if has_any {
-        let arms = merge_arms(&arms)
-            .into_iter()
-            .map(|(i, body)| quote!(Some(#i) => #body,));
+    } else {
+        // A `match` on the local name, then one namespace check: what a hand-written reader
+        // does, and what keeps an element of the same name in another namespace out.
+        let arms = merge_arms(&arms);
+        let otherwise = match fallback {
+            Some(keep) => keep,
+            None => quote!(r.skip_unknown(start, &child)?),
+        };
         quote! {
-            const FIELDS: &[xml::Field] = &[#(#table),*];
             #(#read_attrs)*
             #(#locals)*
             while let Some(child) = r.next_element(start)? {
-                match r.field_index(&child, FIELDS) {
+                match child.local_name_bytes() {
                     #(#arms)*
-                    _ => #fallback,
-                }
-            }
-            Ok(Self { #(#inits),* })
-        }
-    } else {
-        let arms = merge_arms(&arms)
-            .into_iter()
-            .map(|(i, body)| quote!(#i => #body,));
-        quote! {
-            const FIELDS: &[xml::Field] = &[#(#table),*];
-            #(#read_attrs)*
-            #(#locals)*
-            while let Some((i, child)) = r.next_child(start, FIELDS)? {
-                match i {
-                    #(#arms)*
-                    _ => r.skip(&child)?,
+                    _ => #otherwise,
                 }
             }
             Ok(Self { #(#inits),* })
