@@ -46,7 +46,8 @@ struct Binding<'a> {
     level: usize,
 }
 
-/// A namespace declaration the rules of XML namespaces forbid.
+/// A start tag whose attributes are not well-formed, or a namespace declaration the rules of XML
+/// namespaces forbid.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct BadDeclaration(pub(crate) String);
 
@@ -66,34 +67,39 @@ impl<'a> Namespaces<'a> {
     }
 
     /// Opens an element's scope: `attributes` is the text of its start tag after the name.
+    /// Refuses an attribute list that is not well-formed, and a declaration the rules of XML
+    /// namespaces forbid.
+    #[inline]
     pub(crate) fn open(&mut self, attributes: &'a str) -> Result<(), BadDeclaration> {
         self.level += 1;
-        if attributes.is_empty() || !attributes.contains("xmlns") {
+        if attributes.is_empty() {
             return Ok(());
         }
-        let mut attrs = quick_xml::events::attributes::Attributes::new(attributes, 0);
-        for attr in attrs.with_checks(false) {
-            // A broken attribute list is reported where the attributes are read; the
-            // declarations before it are in scope either way.
-            let Ok(attr) = attr else { break };
-            let key = attr.key.into_inner();
+        self.declare(attributes)
+    }
+
+    /// Reads the attribute list of the element just opened and adds its declarations.
+    fn declare(&mut self, attributes: &'a str) -> Result<(), BadDeclaration> {
+        for attribute in Attributes(attributes) {
+            let (key, raw) = attribute?;
             let prefix = match key {
-                b"xmlns" => &b""[..],
-                _ => match key.strip_prefix(b"xmlns:") {
+                "xmlns" => "",
+                _ => match key.strip_prefix("xmlns:") {
                     Some(prefix) => prefix,
                     None => continue,
                 },
             };
-            let uri = match attr.value {
-                Cow::Borrowed(raw) if !raw.contains(&b'&') => Cow::Borrowed(raw),
-                value => Cow::Owned(unescape(&value)?),
+            let uri = if memchr::memchr(b'&', raw.as_bytes()).is_some() {
+                Cow::Owned(unescape(raw)?)
+            } else {
+                Cow::Borrowed(raw.as_bytes())
             };
-            check(prefix, &uri)?;
-            if prefix == b"xml" {
+            check(prefix.as_bytes(), &uri)?;
+            if prefix == "xml" {
                 continue; // bound already, to the one namespace it may name
             }
             self.bindings.push(Binding {
-                prefix,
+                prefix: prefix.as_bytes(),
                 uri,
                 level: self.level,
             });
@@ -102,6 +108,7 @@ impl<'a> Namespaces<'a> {
     }
 
     /// Closes the innermost element's scope.
+    #[inline]
     pub(crate) fn close(&mut self) {
         while self.bindings.last().is_some_and(|b| b.level >= self.level) {
             self.bindings.pop();
@@ -111,7 +118,8 @@ impl<'a> Namespaces<'a> {
 
     /// Resolves an element name as written (`prefix:local` or `local`): an unprefixed element
     /// is in the default namespace.
-    pub(crate) fn element<'n>(&self, qname: &'n [u8]) -> (Resolved<'_>, &'n [u8]) {
+    #[cfg(test)]
+    fn element<'n>(&self, qname: &'n [u8]) -> (Resolved<'_>, &'n [u8]) {
         self.resolve(qname, true)
     }
 
@@ -121,17 +129,24 @@ impl<'a> Namespaces<'a> {
     }
 
     /// The namespace a prefix (empty: the default namespace) stands for.
+    #[inline]
     pub(crate) fn prefix(&self, prefix: &[u8]) -> Resolved<'_> {
         if prefix == b"xml" {
             return Resolved::Bound(XML_NS);
         }
-        match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+        // The default namespace (an empty prefix) is what most elements use: told by length
+        // alone, without a call to compare no bytes.
+        let same = |b: &&Binding<'_>| {
+            b.prefix.len() == prefix.len() && (prefix.is_empty() || b.prefix == prefix)
+        };
+        match self.bindings.iter().rev().find(same) {
             Some(b) if !b.uri.is_empty() => Resolved::Bound(&b.uri),
             _ if prefix.is_empty() => Resolved::Unqualified,
             _ => Resolved::UnknownPrefix,
         }
     }
 
+    #[inline]
     fn resolve<'n>(&self, qname: &'n [u8], use_default: bool) -> (Resolved<'_>, &'n [u8]) {
         match qname.iter().position(|&b| b == b':') {
             Some(colon) => (self.prefix(&qname[..colon]), &qname[colon + 1..]),
@@ -141,10 +156,72 @@ impl<'a> Namespaces<'a> {
     }
 }
 
+/// The attributes of a start tag (the text after its name), as `(name, raw value)`.
+struct Attributes<'a>(&'a str);
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = Result<(&'a str, &'a str), BadDeclaration>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // Byte by byte: the lists are short, and every delimiter is ASCII, so each index
+        // below is on a character boundary.
+        let text = self.0;
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut i = 0;
+        while i < n && is_space(bytes[i]) {
+            i += 1;
+        }
+        if i == n {
+            return None;
+        }
+        self.0 = "";
+        let start = i;
+        while i < n && bytes[i] != b'=' && !is_space(bytes[i]) {
+            i += 1;
+        }
+        let name_end = i;
+        while i < n && is_space(bytes[i]) {
+            i += 1;
+        }
+        if name_end == start || i == n || bytes[i] != b'=' {
+            return Some(broken_attributes());
+        }
+        i += 1;
+        while i < n && is_space(bytes[i]) {
+            i += 1;
+        }
+        if i == n || (bytes[i] != b'"' && bytes[i] != b'\'') {
+            return Some(broken_attributes());
+        }
+        let quote = bytes[i];
+        let value_start = i + 1;
+        let Some(len) = memchr::memchr(quote, &bytes[value_start..]) else {
+            return Some(broken_attributes());
+        };
+        i = value_start + len;
+        if i + 1 < n && !is_space(bytes[i + 1]) {
+            return Some(broken_attributes());
+        }
+        self.0 = &text[i + 1..];
+        Some(Ok((&text[start..name_end], &text[value_start..i])))
+    }
+}
+
+/// XML's white space.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+#[cold]
+fn broken_attributes<T>() -> Result<T, BadDeclaration> {
+    Err(BadDeclaration(
+        "a start tag whose attributes are not well-formed (name=\"value\" expected)".into(),
+    ))
+}
+
 /// A declaration's value with its references replaced.
-fn unescape(raw: &[u8]) -> Result<Vec<u8>, BadDeclaration> {
-    let text = std::str::from_utf8(raw)
-        .map_err(|_| BadDeclaration("a namespace declaration is not UTF-8 text".into()))?;
+fn unescape(text: &str) -> Result<Vec<u8>, BadDeclaration> {
     quick_xml::escape::unescape(text)
         .map(|s| s.into_owned().into_bytes())
         .map_err(|e| BadDeclaration(format!("a namespace declaration: {e}")))
@@ -213,5 +290,27 @@ mod tests {
         assert!(ns
             .open(r#" xmlns:xml="http://www.w3.org/XML/1998/namespace""#)
             .is_ok());
+    }
+
+    #[test]
+    fn reads_attribute_lists_and_refuses_broken_ones() {
+        let list = |text| Attributes(text).collect::<Result<Vec<_>, _>>();
+        assert_eq!(
+            list(" a='1'  b = \"x'y\"\n\txmlns:p=\"urn:p\" ").unwrap(),
+            [("a", "1"), ("b", "x'y"), ("xmlns:p", "urn:p")]
+        );
+        assert_eq!(list("").unwrap(), []);
+        for broken in [
+            " a",
+            " a=1",
+            " a=\"1",
+            " a=\"1\"b=\"2\"",
+            " =\"1\"",
+            " a b=\"1\"",
+        ] {
+            assert!(list(broken).is_err(), "{broken:?}");
+        }
+        let mut ns = Namespaces::default();
+        assert!(ns.open(" xmlns=\"urn:a\" broken").is_err());
     }
 }

@@ -122,12 +122,31 @@ impl Field {
 #[derive(Debug, Clone)]
 pub struct Start<'a> {
     tag: BytesStart<'a>,
+    /// Where the local name starts in the name: after the prefix's colon, or 0.
+    local_at: u32,
     empty: bool,
     /// Byte offset of the `<` that opens the start tag.
     offset: u64,
 }
 
 impl<'a> Start<'a> {
+    /// The start tag `tag`, found at byte `offset`.
+    fn new(tag: BytesStart<'a>, empty: bool, offset: u64) -> Self {
+        let name = tag.name().into_inner();
+        // Names are short: a plain search beats a vectorised one.
+        // A prefix longer than 4 GiB cannot be in a document the reader accepts.
+        let local_at = name
+            .iter()
+            .position(|&b| b == b':')
+            .map_or(0, |i| u32::try_from(i + 1).unwrap_or(0));
+        Self {
+            tag,
+            local_at,
+            empty,
+            offset,
+        }
+    }
+
     /// The element's qualified name as written (with its prefix, if any).
     pub fn qualified_name(&self) -> String {
         String::from_utf8_lossy(self.tag.name().as_ref()).into_owned()
@@ -140,8 +159,17 @@ impl<'a> Start<'a> {
 
     /// The element's local name as the bytes of the document, for a `match` on it (followed
     /// by [`XmlReader::in_namespace`], which tells whether it is in the expected namespace).
+    #[inline]
     pub fn local_name_bytes(&self) -> &[u8] {
-        self.tag.local_name().into_inner()
+        let name = self.tag.name().into_inner();
+        name.get(self.local_at as usize..).unwrap_or_default()
+    }
+
+    /// The prefix of the element's name: empty when it has none.
+    fn prefix(&self) -> &[u8] {
+        let name = self.tag.name().into_inner();
+        name.get(..(self.local_at as usize).saturating_sub(1))
+            .unwrap_or_default()
     }
 
     /// Whether the element was written as `<name/>`.
@@ -155,6 +183,9 @@ pub struct XmlReader<'a> {
     inner: Reader<&'a [u8]>,
     /// The namespace declarations in scope, and how many elements are open.
     ns: Namespaces<'a>,
+    /// A declared namespace (address and length in `input`) and the address of the expected
+    /// namespace it was found equal to: see `same_namespace`.
+    same_as: std::cell::Cell<(usize, usize, usize)>,
     /// The last event was an empty element or an end tag: the element's namespace scope closes
     /// before the next event (so that a QName in its text can still be resolved).
     close_pending: bool,
@@ -398,22 +429,19 @@ fn check_text(text: &str, base: usize) -> Result<(), ReadError> {
 /// `<?xml version="1.0" encoding="utf-8"?>` (either quote, any case of `utf-8`): recognised
 /// without a parser, which matters on small documents. The reader parses it again all the same.
 fn declares_utf8(text: &str) -> bool {
-    const COMMON: &[u8] = br#"<?xml version="1.0" encoding="utf-8"?>"#;
-    const ENCODING: std::ops::Range<usize> = 30..35;
-    let Some(head) = text.as_bytes().get(..COMMON.len()) else {
+    let b = text.as_bytes();
+    if b.len() < 38 || !b.starts_with(b"<?xml version=") {
         return false;
-    };
-    let quote = head[14];
-    (quote == b'"' || quote == b'\'')
-        && head
-            .iter()
-            .zip(COMMON)
-            .enumerate()
-            .all(|(i, (&h, &c))| match c {
-                b'"' => h == quote,
-                _ if ENCODING.contains(&i) => h.eq_ignore_ascii_case(&c),
-                _ => h == c,
-            })
+    }
+    let q = b[14];
+    (q == b'"' || q == b'\'')
+        && &b[15..18] == b"1.0"
+        && b[18] == q
+        && &b[19..29] == b" encoding="
+        && b[29] == q
+        && b[30..35].eq_ignore_ascii_case(b"utf-8")
+        && b[35] == q
+        && &b[36..38] == b"?>"
 }
 
 /// The XML declaration at the very start of `text`, if there is one: the encoding it names
@@ -487,6 +515,7 @@ impl<'a> XmlReader<'a> {
         Self {
             inner,
             ns: Namespaces::default(),
+            same_as: std::cell::Cell::new((0, 0, 0)),
             close_pending: false,
             input: text,
             base: base as u64,
@@ -509,16 +538,25 @@ impl<'a> XmlReader<'a> {
 
     /// The next event, with the offset (in `input`) where it starts. Keeps the namespace
     /// scopes and the nesting depth, for every caller.
+    #[inline(always)]
     fn next_event(&mut self) -> Result<(u64, Event<'a>), ReadError> {
         if self.close_pending {
             self.close_pending = false;
             self.ns.close();
         }
         let pos = self.inner.buffer_position();
-        let event = self
-            .inner
-            .read_event()
-            .map_err(|e| malformed(self.base + pos, e))?;
+        let event = self.inner.read_event();
+        self.account(pos, event)
+    }
+
+    /// Keeps the namespace scopes and the nesting depth for `event`, just read at `pos`.
+    #[inline(always)]
+    fn account(
+        &mut self,
+        pos: u64,
+        event: quick_xml::Result<Event<'a>>,
+    ) -> Result<(u64, Event<'a>), ReadError> {
+        let event = event.map_err(|e| malformed(self.base + pos, e))?;
         match &event {
             Event::Start(tag) => {
                 self.open(tag, pos)?;
@@ -539,6 +577,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Opens the namespace scope of the start tag `tag`, read at `pos`.
+    #[inline]
     fn open(&mut self, tag: &BytesStart<'a>, pos: u64) -> Result<(), ReadError> {
         let attributes = &tag[tag.name().as_ref().len()..];
         // The tag borrows `input`; the same bytes, with `input`'s lifetime.
@@ -565,19 +604,9 @@ impl<'a> XmlReader<'a> {
             let (pos, event) = self.next_event()?;
             match event {
                 Event::Start(tag) => {
-                    return Ok(Start {
-                        tag,
-                        empty: false,
-                        offset: pos,
-                    });
+                    return Ok(Start::new(tag, false, pos));
                 }
-                Event::Empty(tag) => {
-                    return Ok(Start {
-                        tag,
-                        empty: true,
-                        offset: pos,
-                    })
-                }
+                Event::Empty(tag) => return Ok(Start::new(tag, true, pos)),
                 // Its encoding was checked by `decode_document`, through which every reader's
                 // text has gone.
                 Event::Decl(_) if pos == 0 => {}
@@ -603,21 +632,43 @@ impl<'a> XmlReader<'a> {
     /// Whether `start` is the element `{ns}name`. Call it before reading further: it
     /// resolves the prefix against the declarations in scope.
     pub fn is(&self, start: &Start<'_>, ns: Option<&str>, name: &str) -> bool {
-        let (resolved, local) = self.ns.element(start.tag.name().into_inner());
-        local == name.as_bytes() && resolved.is(ns)
+        start.local_name_bytes() == name.as_bytes() && self.in_namespace(start, ns)
     }
 
     /// Whether the element `start`, just read, is in the namespace `ns` (`None`: in no
     /// namespace). Generated readers `match` on [`Start::local_name_bytes`] and check the
     /// namespace with this.
+    #[inline]
     pub fn in_namespace(&self, start: &Start<'_>, ns: Option<&str>) -> bool {
-        self.ns.element(start.tag.name().into_inner()).0.is(ns)
+        match (self.ns.prefix(start.prefix()), ns) {
+            (Resolved::Bound(uri), Some(expected)) => self.same_namespace(uri, expected),
+            (resolved, _) => resolved.is(ns),
+        }
+    }
+
+    /// Whether the namespace `uri`, as declared in the document, is `expected`. Consecutive
+    /// elements are nearly always in the namespace of the one before, declared once: the
+    /// last declaration found equal is remembered by address, so that the bytes are compared
+    /// once per declaration rather than once per element.
+    #[inline]
+    fn same_namespace(&self, uri: &[u8], expected: &str) -> bool {
+        let key = (uri.as_ptr() as usize, uri.len(), expected.as_ptr() as usize);
+        if self.same_as.get() == key {
+            return true;
+        }
+        let same = uri == expected.as_bytes();
+        // Only a declaration that borrows the document keeps its address (and its bytes) for
+        // as long as the reader lives; one unescaped into a buffer of its own does not.
+        let input = self.input.as_bytes().as_ptr_range();
+        if same && input.contains(&uri.as_ptr()) {
+            self.same_as.set(key);
+        }
+        same
     }
 
     /// The element's name as `{namespace}local`, for messages.
     pub fn name_of(&self, start: &Start<'_>) -> String {
-        let (resolved, local) = self.ns.element(start.tag.name().into_inner());
-        describe(resolved, local)
+        describe(self.ns.prefix(start.prefix()), start.local_name_bytes())
     }
 
     /// The next child element of `parent`, whatever its name; `None` once `parent` ends.
@@ -630,19 +681,9 @@ impl<'a> XmlReader<'a> {
             let (pos, event) = self.next_event()?;
             match event {
                 Event::Start(tag) => {
-                    return Ok(Some(Start {
-                        tag,
-                        empty: false,
-                        offset: pos,
-                    }));
+                    return Ok(Some(Start::new(tag, false, pos)));
                 }
-                Event::Empty(tag) => {
-                    return Ok(Some(Start {
-                        tag,
-                        empty: true,
-                        offset: pos,
-                    }))
-                }
+                Event::Empty(tag) => return Ok(Some(Start::new(tag, true, pos))),
                 Event::End(_) => return Ok(None),
                 Event::Eof => {
                     return Err(ReadError::UnexpectedEof {
@@ -659,7 +700,7 @@ impl<'a> XmlReader<'a> {
 
     /// The index in `fields` of the element `start`, if it is one of them.
     pub fn field_index(&self, start: &Start<'_>, fields: &[Field]) -> Option<usize> {
-        let (resolved, local) = self.ns.element(start.tag.name().into_inner());
+        let (resolved, local) = (self.ns.prefix(start.prefix()), start.local_name_bytes());
         fields
             .iter()
             .position(|f| local == f.name.as_bytes() && resolved.is(f.ns))
@@ -730,12 +771,41 @@ impl<'a> XmlReader<'a> {
             return Ok(Cow::Borrowed(""));
         }
         let mut text: Option<Cow<'a, str>> = None;
+        let mut pending = None;
+        // The usual content, one text and the end tag, read straight from the parser.
+        if !self.close_pending {
+            let pos = self.inner.buffer_position();
+            match self.inner.read_event() {
+                Ok(Event::End(_)) => {
+                    self.close_pending = true;
+                    return Ok(Cow::Borrowed(""));
+                }
+                Ok(Event::Text(t)) => {
+                    let piece = t.xml10_content().map_err(|e| self.malformed_at(pos, e))?;
+                    let pos = self.inner.buffer_position();
+                    match self.inner.read_event() {
+                        Ok(Event::End(_)) => {
+                            self.close_pending = true;
+                            return Ok(piece);
+                        }
+                        other => {
+                            text = Some(piece);
+                            pending = Some(self.account(pos, other)?);
+                        }
+                    }
+                }
+                other => pending = Some(self.account(pos, other)?),
+            }
+        }
         let push = |text: &mut Option<Cow<'a, str>>, piece: Cow<'a, str>| match text {
             None => *text = Some(piece),
             Some(t) => t.to_mut().push_str(&piece),
         };
         loop {
-            let (pos, event) = self.next_event()?;
+            let (pos, event) = match pending.take() {
+                Some(event) => event,
+                None => self.next_event()?,
+            };
             match event {
                 Event::Text(t) => push(
                     &mut text,
