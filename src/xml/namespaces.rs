@@ -78,6 +78,12 @@ impl<'a> Namespaces<'a> {
         self.declare(attributes)
     }
 
+    /// Opens the scope of an element without attributes.
+    #[inline]
+    pub(crate) fn open_plain(&mut self) {
+        self.level += 1;
+    }
+
     /// Reads the attribute list of the element just opened and adds its declarations.
     fn declare(&mut self, attributes: &'a str) -> Result<(), BadDeclaration> {
         for attribute in Attributes(attributes) {

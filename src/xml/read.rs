@@ -576,13 +576,37 @@ impl<'a> XmlReader<'a> {
         Ok((pos, event))
     }
 
+    /// `bytes`, which an event borrowed from `input`, as the same text with `input`'s
+    /// lifetime; `None` if they are not a part of it (which the reader never makes).
+    #[inline]
+    fn in_input(&self, bytes: &[u8]) -> Option<&'a str> {
+        let from = (bytes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        self.input.get(from..from.wrapping_add(bytes.len()))
+    }
+
+    /// The text of a text or CDATA event read at `pos`, with XML 1.0's line ends normalised
+    /// (`\r\n` and a lone `\r` become `\n`). Taken from `input`, which `decode_document`
+    /// checked as a whole: no second UTF-8 check per text.
+    #[inline]
+    fn text_of(&self, raw: &[u8], pos: u64) -> Result<Cow<'a, str>, ReadError> {
+        let Some(text) = self.in_input(raw) else {
+            return Err(self.malformed_at(pos, "text outside the document"));
+        };
+        if memchr::memchr(b'\r', text.as_bytes()).is_none() {
+            return Ok(Cow::Borrowed(text));
+        }
+        Ok(Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n")))
+    }
+
     /// Opens the namespace scope of the start tag `tag`, read at `pos`.
     #[inline]
     fn open(&mut self, tag: &BytesStart<'a>, pos: u64) -> Result<(), ReadError> {
         let attributes = &tag[tag.name().as_ref().len()..];
-        // The tag borrows `input`; the same bytes, with `input`'s lifetime.
-        let from = (attributes.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
-        let Some(attributes) = self.input.get(from..from.wrapping_add(attributes.len())) else {
+        if attributes.is_empty() {
+            self.ns.open_plain();
+            return Ok(());
+        }
+        let Some(attributes) = self.in_input(attributes) else {
             return Err(self.malformed_at(pos, "a start tag outside the document"));
         };
         self.ns
@@ -781,7 +805,7 @@ impl<'a> XmlReader<'a> {
                     return Ok(Cow::Borrowed(""));
                 }
                 Ok(Event::Text(t)) => {
-                    let piece = t.xml10_content().map_err(|e| self.malformed_at(pos, e))?;
+                    let piece = self.text_of(&t, pos)?;
                     let pos = self.inner.buffer_position();
                     match self.inner.read_event() {
                         Ok(Event::End(_)) => {
@@ -807,14 +831,8 @@ impl<'a> XmlReader<'a> {
                 None => self.next_event()?,
             };
             match event {
-                Event::Text(t) => push(
-                    &mut text,
-                    t.xml10_content().map_err(|e| self.malformed_at(pos, e))?,
-                ),
-                Event::CData(c) => push(
-                    &mut text,
-                    c.xml10_content().map_err(|e| self.malformed_at(pos, e))?,
-                ),
+                Event::Text(t) => push(&mut text, self.text_of(&t, pos)?),
+                Event::CData(c) => push(&mut text, self.text_of(&c, pos)?),
                 Event::GeneralRef(r) => {
                     let s = resolve_reference(&r, self.base + pos)?;
                     push(&mut text, Cow::Owned(s));
@@ -1099,6 +1117,21 @@ mod tests {
             seen.push((i, r.read_text(&child).unwrap().into_owned()));
         }
         assert_eq!(seen, vec![(0, "1 & 2".to_owned()), (1, "<c>".to_owned())]);
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn text_keeps_its_characters_and_normalises_line_ends() {
+        let xml =
+            "<r><a>one\r\ntwo\rthree\nfour</a><a>x<![CDATA[\r\n]]>y&#13;z</a><a>é ü €</a><a/></r>";
+        let mut r = XmlReader::new(xml.as_bytes());
+        let root = r.root().unwrap();
+        let mut texts = vec![];
+        while let Some(child) = r.next_element(&root).unwrap() {
+            texts.push(r.read_text(&child).unwrap().into_owned());
+        }
+        // A character reference is not a line end to normalise: `&#13;` stays a `\r`.
+        assert_eq!(texts, ["one\ntwo\nthree\nfour", "x\ny\rz", "é ü €", ""]);
         r.finish().unwrap();
     }
 
