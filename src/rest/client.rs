@@ -173,12 +173,7 @@ impl RestClientBuilder {
                 user_agent,
             },
             None => Shared {
-                http: http::build_http_client(
-                    self.connect_timeout,
-                    self.timeout,
-                    user_agent,
-                    None,
-                )?,
+                http: http::build_http_client(self.connect_timeout, self.timeout, user_agent)?,
                 timeout: self.timeout,
                 max_response_bytes: self.max_response_bytes,
                 user_agent: None,

@@ -1,7 +1,6 @@
 //! The HTTP plumbing shared by the SOAP and the XML-over-HTTP runtimes: defaults, URL checks,
 //! building the `reqwest` client, and reading a response body within a size limit.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderValue, CONTENT_TYPE};
@@ -53,24 +52,24 @@ pub(crate) fn user_agent_header(user_agent: Option<&str>) -> Result<Option<Heade
         .transpose()
 }
 
-/// Builds the HTTP client of a runtime: its timeouts, its user agent (or the default), no
-/// redirects (a redirected POST would be replayed as a GET; it is reported instead), and the
-/// cookie jar if there is one.
+/// Builds the HTTP client of a runtime: its timeouts, its user agent (or the default), and no
+/// redirects (a redirected POST would be replayed as a GET; it is reported instead).
+///
+/// Cookies are not left to the HTTP client: the SOAP runtime sends and keeps them itself
+/// around each request, for the endpoint it already knows (reqwest's cookie support parses
+/// each request's URL again, which costs more than the rest of its work on a request).
 pub(crate) fn build_http_client(
     connect_timeout: Duration,
     timeout: Duration,
     user_agent: Option<HeaderValue>,
-    jar: Option<&Arc<crate::soap::CookieJar>>,
 ) -> Result<reqwest::Client, Error> {
-    let mut builder = reqwest::Client::builder()
+    reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .timeout(timeout)
         .user_agent(user_agent.unwrap_or(HeaderValue::from_static(DEFAULT_USER_AGENT)))
-        .redirect(reqwest::redirect::Policy::none());
-    if let Some(jar) = jar {
-        builder = builder.cookie_provider(Arc::clone(jar));
-    }
-    builder.build().map_err(Error::from_reqwest)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(Error::from_reqwest)
 }
 
 /// The parts of an HTTP response that decide a call's outcome.

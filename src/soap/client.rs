@@ -5,7 +5,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, CONTENT_TYPE, USER_AGENT};
+use reqwest::cookie::CookieStore as _;
+use reqwest::header::{HeaderValue, CONTENT_TYPE, COOKIE, SET_COOKIE, USER_AGENT};
 use tracing::Instrument;
 use url::Url;
 
@@ -176,12 +177,7 @@ impl SoapClientBuilder {
                     (true, None) => Some(Arc::new(CookieJar::new())),
                 };
                 Shared {
-                    http: http::build_http_client(
-                        self.connect_timeout,
-                        self.timeout,
-                        user_agent,
-                        jar.as_ref(),
-                    )?,
+                    http: http::build_http_client(self.connect_timeout, self.timeout, user_agent)?,
                     jar,
                     timeout: self.timeout,
                     max_response_bytes: self.max_response_bytes,
@@ -427,12 +423,26 @@ impl SoapClient {
         if let Some(ua) = &self.shared.user_agent {
             request = request.header(USER_AGENT, ua.clone());
         }
+        if let Some(cookie) = self
+            .shared
+            .jar
+            .as_ref()
+            .and_then(|jar| jar.cookies(&self.endpoint))
+        {
+            request = request.header(COOKIE, cookie);
+        }
         tracing::debug!(request_bytes, "sending SOAP request");
         let response = request
             .body(body)
             .send()
             .await
             .map_err(Error::from_reqwest)?;
+        if let Some(jar) = &self.shared.jar {
+            jar.set_cookies(
+                &mut response.headers().get_all(SET_COOKIE).iter(),
+                &self.endpoint,
+            );
+        }
         let response = http::read_response(response, self.shared.max_response_bytes).await?;
         tracing::debug!(
             status = response.status,

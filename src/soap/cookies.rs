@@ -150,8 +150,11 @@ impl CookieJar {
 
     /// The `Cookie` header for a request to `url`, marked sensitive.
     fn header_for(&self, url: &Url, now: SystemTime) -> Option<HeaderValue> {
-        let host = url.host_str()?.to_ascii_lowercase();
         let cookies = self.cookies.read().ok()?;
+        if cookies.is_empty() {
+            return None;
+        }
+        let host = url.host_str()?.to_ascii_lowercase();
         let mut matching: Vec<&StoredCookie> = cookies
             .iter()
             .filter(|c| !c.is_expired(now) && c.matches(url, &host))
