@@ -457,6 +457,31 @@ impl<T: ToJson> ToJson for Option<T> {
     }
 }
 
+/// A nillable value (a nillable alternative of a choice): `null` is `None`.
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(value: &Value, path: &str) -> Result<Self, JsonError> {
+        match value {
+            Value::Null => Ok(None),
+            v => T::from_json(v, path).map(Some),
+        }
+    }
+}
+
+/// A repeated value (a repeated alternative of a choice): an array, or a single value standing
+/// for an array of one, as [`repeated`] reads a field.
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: &Value, path: &str) -> Result<Self, JsonError> {
+        match value {
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| T::from_json(v, &index_path(path, i)))
+                .collect(),
+            v => Ok(vec![T::from_json(v, path)?]),
+        }
+    }
+}
+
 impl<T: ToJson> ToJson for [T] {
     fn to_json(&self, options: &JsonOptions) -> Value {
         Value::Array(self.iter().map(|v| v.to_json(options)).collect())

@@ -18,7 +18,8 @@ const FIXTURES: &[(&str, &str)] = &[
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fixtures = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?).join("../tests/fixtures");
-    let mut builder = wsclient_build::configure();
+    // Everything the generator can emit: the client, the JSON conversions and the server side.
+    let mut builder = wsclient_build::configure().json(true).server(true);
     for (file, module) in FIXTURES {
         let path = fixtures.join(file);
         builder = if file.ends_with(".xsd") {

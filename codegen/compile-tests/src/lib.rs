@@ -1,5 +1,5 @@
 //! The code `wsclient-build` generates for its test fixtures (`codegen/tests/fixtures/`), each
-//! in a module of its own. That this crate builds with warnings denied proves the generator's
+//! in a module of its own, with its JSON conversions and server side. That this crate builds with warnings denied proves the generator's
 //! output compiles cleanly; the tests in `tests/` check how it writes and reads XML.
 
 #![deny(warnings, missing_docs)]

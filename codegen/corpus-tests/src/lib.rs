@@ -1,6 +1,8 @@
 //! The code `wsclient-build` generates for the public WSDL corpus (`shared/wsdl-corpus/`
-//! beside the repository), each file in a module of its own. That this crate builds with
-//! warnings denied proves the generator's output for real-world WSDL files compiles cleanly.
+//! beside the repository), each file in a module of its own: the clients, and (for all files but
+//! `vboxweb.wsdl`, see the build script) the JSON conversions and the server side. That this
+//! crate builds with warnings denied proves the generator's output for real-world WSDL files
+//! compiles cleanly.
 //!
 //! Without the corpus the modules are left out (the build script says so).
 
