@@ -26,6 +26,10 @@
 //! hand-written reader on quick-xml's `NsReader`, checking each element's namespace: it shows
 //! what that check costs by itself.
 //!
+//! Before criterion's measurements, each message is also written and read both ways in
+//! alternating rounds (`benches/support/alternate.rs`), which print the median ratio: the figure
+//! to read on a machine shared with other work.
+//!
 //! The envelopes are also written to `target/bench-messages/` so that the zeep comparison
 //! (`benches/zeep/run.sh`) reads exactly the same bytes.
 
@@ -52,6 +56,12 @@ use wsclient::logmein_rescue::api::{
 };
 use wsclient::soap::{read_response, write_request, SoapVersion, SOAP11_ENVELOPE_NS, XSD_NS};
 use wsclient::xml::{Field, FromXml, XmlReader, XmlWriter, XSI_NS};
+
+#[path = "support/alternate.rs"]
+mod alternate;
+#[path = "support/hand_text.rs"]
+mod hand_text;
+use alternate::alternate;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -441,33 +451,7 @@ mod hand {
 
     /// The text of the element whose start tag was just read, consuming its end tag.
     pub fn text<'a>(r: &mut impl Events<'a>) -> Result<Cow<'a, str>> {
-        let mut out: Option<Cow<'a, str>> = None;
-        loop {
-            let piece = match r.read_event()? {
-                Event::Text(t) => t.xml10_content()?,
-                Event::CData(t) => t.xml10_content()?,
-                Event::GeneralRef(e) => match e.resolve_char_ref()? {
-                    Some(c) => Cow::Owned(c.to_string()),
-                    None => {
-                        let name = e.decode()?;
-                        match quick_xml::escape::resolve_predefined_entity(&name) {
-                            Some(s) => Cow::Borrowed(s),
-                            None => return Err(format!("unknown entity &{name};").into()),
-                        }
-                    }
-                },
-                Event::End(_) => return Ok(out.unwrap_or_default()),
-                Event::Start(_) | Event::Empty(_) => {
-                    return Err("an element where text was expected".into())
-                }
-                Event::Eof => return Err("the document ends early".into()),
-                _ => continue,
-            };
-            match &mut out {
-                None => out = Some(piece),
-                Some(s) => s.to_mut().push_str(&piece),
-            }
-        }
+        super::hand_text::text(|| r.read_event())
     }
 
     pub fn string<'a>(r: &mut impl Events<'a>) -> Result<String> {
@@ -862,6 +846,16 @@ fn compare<T: PartialEq + std::fmt::Debug>(
         &hand_read(&bytes).expect("the hand-written reader works"),
         value,
         "{name}: hand-written reader"
+    );
+    alternate(
+        &format!("{name}/write"),
+        || drop(black_box(gen_write(black_box(value)))),
+        || drop(black_box(hand_write(black_box(value)))),
+    );
+    alternate(
+        &format!("{name}/read"),
+        || drop(black_box(gen_read(black_box(&bytes)))),
+        || drop(black_box(hand_read(black_box(&bytes)))),
     );
     let dir = messages_dir();
     if std::fs::create_dir_all(&dir).is_ok() {

@@ -244,15 +244,9 @@ pub fn repeated<T: FromJson>(
     path: &str,
     key: &str,
 ) -> Result<Vec<T>, JsonError> {
-    let path = child_path(path, key);
     match object.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| T::from_json(v, &index_path(&path, i)))
-            .collect(),
-        Some(v) => Ok(vec![T::from_json(v, &path)?]),
+        Some(v) => Vec::from_json(v, &child_path(path, key)),
     }
 }
 
@@ -262,19 +256,9 @@ pub fn repeated_nillable<T: FromJson>(
     path: &str,
     key: &str,
 ) -> Result<Vec<Option<T>>, JsonError> {
-    let path = child_path(path, key);
-    let item = |v: &Value, p: &str| match v {
-        Value::Null => Ok(None),
-        v => T::from_json(v, p).map(Some),
-    };
     match object.get(key) {
         None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| item(v, &index_path(&path, i)))
-            .collect(),
-        Some(v) => Ok(vec![item(v, &path)?]),
+        Some(v) => Vec::from_json(v, &child_path(path, key)),
     }
 }
 

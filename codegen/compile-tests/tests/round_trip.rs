@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::round_trip;
-use wsclient::xml::{Decimal, List, RawXml};
+use common::{round_trip, shapes};
+use wsclient::xml::{Decimal, List};
 use wsclient_codegen_tests::{bindings, names, occurs, schemas, schemas_common, structure};
 
 fn keywords() -> names::Keywords {
@@ -148,30 +148,6 @@ fn circle() -> structure::Circle {
         lang: Some("en-GB".into()),
         points: Some(List(vec![1, -2, 3])),
         radius: 2.5,
-    }
-}
-
-fn shapes(choice: structure::ShapesChoice) -> structure::Shapes {
-    structure::Shapes {
-        id: 1,
-        choice,
-        choice2: vec![
-            structure::ShapesChoice2::Tag("t1".into()),
-            structure::ShapesChoice2::Weight(None),
-            structure::ShapesChoice2::Tag("t2".into()),
-            structure::ShapesChoice2::Weight(Some(5)),
-        ],
-        note: Some("note".into()),
-        colors: List(vec![
-            structure::Color::Red,
-            structure::Color::Unknown("blue".into()),
-        ]),
-        size: "12".into(),
-        extra: Some(RawXml("<b>bold</b> and <i x=\"1\">text</i>".into())),
-        any: vec![
-            RawXml(r#"<x:ext xmlns:x="urn:other">1</x:ext>"#.into()),
-            RawXml(r#"<y xmlns="urn:other"><z/></y>"#.into()),
-        ],
     }
 }
 

@@ -7,14 +7,23 @@
 //! cargo bench -p wsclient-corpus-tests --bench ec2_volumes
 //! ```
 //!
-//! Like the root package's `benches/xml.rs`, the bench first asserts that both writers produce
+//! Like the root package's `benches/xml.rs` (whose alternating rounds it shares), the bench first
+//! asserts that both writers produce
 //! the same bytes and that both readers give the same value. The hand-written reader matches
 //! local names only, as such code usually does; the generated reader also checks each element's
 //! namespace. Without the corpus (`shared/wsdl-corpus/` beside the repository) the types are
 //! not generated and the bench says so.
 
 #[cfg(corpus)]
+#[path = "../../../benches/support/alternate.rs"]
+mod alternate;
+#[cfg(corpus)]
+#[path = "../../../benches/support/hand_text.rs"]
+mod hand_text;
+
+#[cfg(corpus)]
 mod volumes {
+    use super::alternate::alternate;
     use std::borrow::Cow;
     use std::error::Error;
     use std::hint::black_box;
@@ -181,33 +190,7 @@ mod volumes {
 
     /// The text of the element whose start tag was just read, consuming its end tag.
     fn text<'a>(r: &mut R<'a>) -> Result<Cow<'a, str>> {
-        let mut out: Option<Cow<'a, str>> = None;
-        loop {
-            let piece = match r.read_event()? {
-                Event::Text(t) => t.xml10_content()?,
-                Event::CData(t) => t.xml10_content()?,
-                Event::GeneralRef(e) => match e.resolve_char_ref()? {
-                    Some(c) => Cow::Owned(c.to_string()),
-                    None => {
-                        let name = e.decode()?;
-                        match quick_xml::escape::resolve_predefined_entity(&name) {
-                            Some(s) => Cow::Borrowed(s),
-                            None => return Err(format!("unknown entity &{name};").into()),
-                        }
-                    }
-                },
-                Event::End(_) => return Ok(out.unwrap_or_default()),
-                Event::Start(_) | Event::Empty(_) => {
-                    return Err("an element where text was expected".into())
-                }
-                Event::Eof => return Err("the document ends early".into()),
-                _ => continue,
-            };
-            match &mut out {
-                None => out = Some(piece),
-                Some(s) => s.to_mut().push_str(&piece),
-            }
-        }
+        super::hand_text::text(|| r.read_event())
     }
 
     fn string(r: &mut R<'_>) -> Result<String> {
@@ -353,6 +336,16 @@ mod volumes {
             "hand-written reader"
         );
         println!("ec2_describe_volumes_1000: {} bytes", bytes.len());
+        alternate(
+            "ec2_describe_volumes_1000/write",
+            || drop(black_box(generated_write(black_box(&value)))),
+            || drop(black_box(hand_write(black_box(&value)))),
+        );
+        alternate(
+            "ec2_describe_volumes_1000/read",
+            || drop(black_box(generated_read(black_box(&bytes)))),
+            || drop(black_box(hand_read(black_box(&bytes)))),
+        );
 
         let mut group = c.benchmark_group("ec2_describe_volumes_1000/write");
         group.throughput(Throughput::Bytes(bytes.len() as u64));

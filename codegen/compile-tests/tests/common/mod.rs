@@ -2,7 +2,8 @@
 
 #![allow(dead_code)]
 
-use wsclient::xml::{FromXml, ReadError, ToXml, XmlReader, XmlWriter};
+use wsclient::xml::{FromXml, List, RawXml, ReadError, ToXml, XmlReader, XmlWriter};
+use wsclient_codegen_tests::structure;
 
 /// `value` written as the element `{ns}name`, as text.
 pub fn write<T: ToXml>(ns: Option<&'static str>, name: &'static str, value: &T) -> String {
@@ -30,4 +31,29 @@ pub fn round_trip<T: ToXml + FromXml + PartialEq + std::fmt::Debug>(
     let back: T = read(&xml).unwrap_or_else(|e| panic!("reading back {xml}: {e}"));
     assert_eq!(&back, value, "round trip through {xml}");
     xml
+}
+
+/// A `Shapes` value with every kind of member filled, around the choice `choice`.
+pub fn shapes(choice: structure::ShapesChoice) -> structure::Shapes {
+    structure::Shapes {
+        id: 1,
+        choice,
+        choice2: vec![
+            structure::ShapesChoice2::Tag("t1".into()),
+            structure::ShapesChoice2::Weight(None),
+            structure::ShapesChoice2::Tag("t2".into()),
+            structure::ShapesChoice2::Weight(Some(5)),
+        ],
+        note: Some("note".into()),
+        colors: List(vec![
+            structure::Color::Red,
+            structure::Color::Unknown("blue".into()),
+        ]),
+        size: "12".into(),
+        extra: Some(RawXml("<b>bold</b> and <i x=\"1\">text</i>".into())),
+        any: vec![
+            RawXml(r#"<x:ext xmlns:x="urn:other">1</x:ext>"#.into()),
+            RawXml(r#"<y xmlns="urn:other"><z/></y>"#.into()),
+        ],
+    }
 }
