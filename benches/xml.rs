@@ -40,7 +40,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::name::{Namespace, QName, ResolveResult};
 use quick_xml::{NsReader, Reader, Writer};
 
@@ -54,13 +54,13 @@ use wsclient::logmein_rescue::api::{
     NodePermissionsV2, NodeStatus, SessionStatus, SessionV3, SetGroupRetV2, SetGroupV2,
     SetGroupV2Response,
 };
-use wsclient::soap::{read_response, write_request, SoapVersion, SOAP11_ENVELOPE_NS, XSD_NS};
-use wsclient::xml::{Field, FromXml, XmlReader, XmlWriter, XSI_NS};
+use wsclient::soap::{read_response, write_request, SoapVersion};
+use wsclient::xml::{Field, FromXml, XmlReader, XmlWriter};
 
 #[path = "support/alternate.rs"]
 mod alternate;
-#[path = "support/hand_text.rs"]
-mod hand_text;
+#[path = "support/hand.rs"]
+mod shared_hand;
 use alternate::alternate;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -248,19 +248,7 @@ mod hand {
 
     /// `<?xml ...?><soap:Envelope ...><soap:Body><{name} xmlns="NS">`
     pub fn open_envelope(w: &mut W, name: &str) -> Result<()> {
-        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-        w.write_event(Event::Start(
-            BytesStart::new("soap:Envelope").with_attributes([
-                ("xmlns:soap", SOAP11_ENVELOPE_NS),
-                ("xmlns:xsi", XSI_NS),
-                ("xmlns:xsd", XSD_NS),
-            ]),
-        ))?;
-        start(w, "soap:Body")?;
-        w.write_event(Event::Start(
-            BytesStart::new(name).with_attributes([("xmlns", NS)]),
-        ))?;
-        Ok(())
+        super::shared_hand::open_envelope(w, name, NS)
     }
 
     pub fn close_envelope(w: &mut W, name: &str) -> Result<()> {
@@ -451,7 +439,7 @@ mod hand {
 
     /// The text of the element whose start tag was just read, consuming its end tag.
     pub fn text<'a>(r: &mut impl Events<'a>) -> Result<Cow<'a, str>> {
-        super::hand_text::text(|| r.read_event())
+        super::shared_hand::text(|| r.read_event())
     }
 
     pub fn string<'a>(r: &mut impl Events<'a>) -> Result<String> {

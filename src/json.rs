@@ -628,12 +628,7 @@ impl<T: ToJson> ToJson for List<T> {
 impl<T: FromJson + SimpleValue> FromJson for List<T> {
     fn from_json(value: &Value, path: &str) -> Result<Self, JsonError> {
         match value {
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| T::from_json(v, &index_path(path, i)))
-                .collect::<Result<Vec<_>, _>>()
-                .map(List),
+            Value::Array(_) => Vec::from_json(value, path).map(List),
             Value::String(s) => {
                 List::<T>::from_text(s).map_err(|e| JsonError::new(path, e.to_string()))
             }

@@ -18,8 +18,8 @@
 #[path = "../../../benches/support/alternate.rs"]
 mod alternate;
 #[cfg(corpus)]
-#[path = "../../../benches/support/hand_text.rs"]
-mod hand_text;
+#[path = "../../../benches/support/hand.rs"]
+mod shared_hand;
 
 #[cfg(corpus)]
 mod volumes {
@@ -30,11 +30,11 @@ mod volumes {
     use std::time::Duration;
 
     use criterion::{Criterion, Throughput};
-    use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+    use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
     use quick_xml::{Reader, Writer};
 
-    use wsclient::soap::{read_response, write_request, SoapVersion, SOAP11_ENVELOPE_NS, XSD_NS};
-    use wsclient::xml::{Field, XSI_NS};
+    use wsclient::soap::{read_response, write_request, SoapVersion};
+    use wsclient::xml::Field;
     use wsclient_corpus_tests::ec2::{
         AttachmentSetItemResponseType, AttachmentSetResponseType, DescribeVolumesResponseType,
         DescribeVolumesSetItemResponseType, DescribeVolumesSetResponseType, ResourceTagSetItemType,
@@ -122,18 +122,7 @@ mod volumes {
 
     fn hand_write(value: &DescribeVolumesResponseType) -> Result<Vec<u8>> {
         let mut w = Writer::new(Vec::with_capacity(512 * value.volume_set.item.len() + 512));
-        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
-        w.write_event(Event::Start(
-            BytesStart::new("soap:Envelope").with_attributes([
-                ("xmlns:soap", SOAP11_ENVELOPE_NS),
-                ("xmlns:xsi", XSI_NS),
-                ("xmlns:xsd", XSD_NS),
-            ]),
-        ))?;
-        start(&mut w, "soap:Body")?;
-        w.write_event(Event::Start(
-            BytesStart::new("DescribeVolumesResponse").with_attributes([("xmlns", NS)]),
-        ))?;
+        super::shared_hand::open_envelope(&mut w, "DescribeVolumesResponse", NS)?;
         text_element(&mut w, "requestId", &value.request_id)?;
         start(&mut w, "volumeSet")?;
         for v in &value.volume_set.item {
@@ -190,7 +179,7 @@ mod volumes {
 
     /// The text of the element whose start tag was just read, consuming its end tag.
     fn text<'a>(r: &mut R<'a>) -> Result<Cow<'a, str>> {
-        super::hand_text::text(|| r.read_event())
+        super::shared_hand::text(|| r.read_event())
     }
 
     fn string(r: &mut R<'_>) -> Result<String> {

@@ -1,11 +1,32 @@
-//! The text of an element as hand-written quick-xml code reads it: text, CDATA and references
-//! joined, up to the element's end tag. Shared by the benches that compare the generated
-//! readers with hand-written ones (included by path, `#[path = ...] mod hand_text;`).
+//! The pieces of hand-written quick-xml code that the benches comparing it with the generated
+//! code share (included by path, `#[path = ...] mod hand;`): opening a SOAP 1.1 envelope as
+//! ASP.NET writes it, and reading an element's text.
 
 use std::borrow::Cow;
 use std::error::Error;
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesDecl, BytesStart, Event};
+use quick_xml::Writer;
+use wsclient::soap::{SOAP11_ENVELOPE_NS, XSD_NS};
+use wsclient::xml::XSI_NS;
+
+/// `<?xml ...?><soap:Envelope ...><soap:Body><{name} xmlns="{ns}">`, as the generated code
+/// writes it.
+pub fn open_envelope(w: &mut Writer<Vec<u8>>, name: &str, ns: &str) -> Result<(), Box<dyn Error>> {
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    w.write_event(Event::Start(
+        BytesStart::new("soap:Envelope").with_attributes([
+            ("xmlns:soap", SOAP11_ENVELOPE_NS),
+            ("xmlns:xsi", XSI_NS),
+            ("xmlns:xsd", XSD_NS),
+        ]),
+    ))?;
+    w.write_event(Event::Start(BytesStart::new("soap:Body")))?;
+    w.write_event(Event::Start(
+        BytesStart::new(name).with_attributes([("xmlns", ns)]),
+    ))?;
+    Ok(())
+}
 
 /// The text of the element whose start tag was just read, consuming its end tag; `next` reads
 /// the next event.
