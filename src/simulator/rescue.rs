@@ -245,6 +245,11 @@ struct GroupUpdate {
     rpat_given: bool,
 }
 
+/// The session `id`, if it exists and is not closed.
+fn open_session(sessions: &mut BTreeMap<i32, Session>, id: i32) -> Option<&mut Session> {
+    sessions.get_mut(&id).filter(|s| !s.closed)
+}
+
 fn rate_limited(calls: &mut HashMap<String, VecDeque<Instant>>, email: &str, now: Instant) -> bool {
     let list = calls.entry(email.to_ascii_lowercase()).or_default();
     while list
@@ -475,10 +480,7 @@ impl RescueSim {
     pub fn hold_session(&self, id: i32) -> Result<(), String> {
         let mut state = self.state.lock().map_err(|_| "unusable state".to_owned())?;
         let state = &mut *state;
-        let session = state
-            .sessions
-            .get_mut(&id)
-            .filter(|s| !s.closed)
+        let session = open_session(&mut state.sessions, id)
             .ok_or_else(|| format!("session {id} does not exist or is closed"))?;
         let tech = session
             .technician
@@ -837,11 +839,7 @@ impl ApiSoapService for RescueSim {
             answer(R::UserDeletedOrDisabled)
         );
         let state = &mut *state;
-        let Some(session) = state
-            .sessions
-            .get_mut(&request.i_session)
-            .filter(|s| !s.closed)
-        else {
+        let Some(session) = open_session(&mut state.sessions, request.i_session) else {
             return Ok(answer(R::Error));
         };
         if !Self::tech_online(&state.nodes, session.technician) {
@@ -879,11 +877,7 @@ impl ApiSoapService for RescueSim {
             (NodeRef::Channel, Some(n)) if n.kind == NodeType::Channel => n.clone(),
             _ => return Ok(answer(R::InvalidParamNode)),
         };
-        let Some(session) = state
-            .sessions
-            .get_mut(&request.i_session_id)
-            .filter(|s| !s.closed)
-        else {
+        let Some(session) = open_session(&mut state.sessions, request.i_session_id) else {
             return Ok(answer(R::Error));
         };
         if !Self::tech_online(&state.nodes, session.technician)
@@ -934,11 +928,7 @@ impl ApiSoapService for RescueSim {
         else {
             return Ok(answer(R::Error));
         };
-        let Some(session) = state
-            .sessions
-            .get_mut(&request.i_session)
-            .filter(|s| !s.closed)
-        else {
+        let Some(session) = open_session(&mut state.sessions, request.i_session) else {
             return Ok(answer(R::Error));
         };
         if !tech.online {
@@ -978,11 +968,7 @@ impl ApiSoapService for RescueSim {
             answer(R::UserDeletedOrDisabled)
         );
         let state = &mut *state;
-        let Some(session) = state
-            .sessions
-            .get_mut(&request.i_session)
-            .filter(|s| !s.closed)
-        else {
+        let Some(session) = open_session(&mut state.sessions, request.i_session) else {
             return Ok(answer(R::InvalidParamSession));
         };
         if !Self::tech_online(&state.nodes, session.technician) {
